@@ -1,0 +1,58 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ChannelBinding, Config } from '../shared/config.js';
+import { bindingsForToken } from '../shared/channels.js';
+import { ChannelNotConfiguredError, UnauthorizedError } from './errors.js';
+
+/** Who is calling: the credentials' RetailOPS client, the channel named in the payload, and the binding serving it. */
+export interface Caller {
+  readonly clientId: string;
+  readonly channelId: string;
+  readonly binding: ChannelBinding;
+}
+
+export interface PresentedCredentials {
+  /** From `Authorization: Bearer …`, or the payload's `headers.ticket` (seed 000). */
+  readonly token: string | null;
+  /** The payload's `headers.client_id`: when present it must be the client the token belongs to. */
+  readonly clientId: string | null;
+  /** The payload's `data.channel.id`. */
+  readonly channelId: string | null;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** Constant-time equality: both sides hashed to equal length first, so neither length nor content leaks by timing. */
+export function tokensEqual(presented: string, expected: string): boolean {
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+
+export function authenticate(config: Config, credentials: PresentedCredentials): Caller {
+  const { token } = credentials;
+  if (token === null || token === '') throw new UnauthorizedError('missing credentials (headers.ticket or Authorization: Bearer)');
+  const candidates = bindingsForToken(config, (expected) => tokensEqual(token, expected));
+  if (candidates.length === 0) throw new UnauthorizedError('invalid credentials');
+
+  const forClient =
+    credentials.clientId === null
+      ? candidates
+      : candidates.filter((binding) => binding.clientId === null || binding.clientId === credentials.clientId);
+  if (forClient.length === 0) throw new UnauthorizedError(`credentials do not belong to client ${credentials.clientId}`);
+
+  let binding: ChannelBinding | undefined;
+  if (credentials.channelId !== null) {
+    binding = forClient.find((candidate) => candidate.channelId === null || candidate.channelId === credentials.channelId);
+    if (!binding) throw new UnauthorizedError(`credentials are not valid for channel ${credentials.channelId}`);
+  } else if (forClient.length === 1) {
+    binding = forClient[0];
+  } else {
+    throw new ChannelNotConfiguredError('data.channel.id is required: these credentials serve several channels');
+  }
+  if (!binding) throw new UnauthorizedError('invalid credentials');
+  return {
+    clientId: binding.clientId ?? credentials.clientId ?? 'default',
+    channelId: credentials.channelId ?? binding.channelId ?? 'default',
+    binding,
+  };
+}

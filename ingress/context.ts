@@ -1,0 +1,17 @@
+import type { RedisClient } from '../shared/redis.js';
+import type { Config } from '../shared/config.js';
+import type { EventStore } from '../shared/events/store.js';
+import type { InboxStore } from '../shared/inbox/store.js';
+import type { JobQueues } from '../shared/job-queues.js';
+import type { Metrics } from '../shared/metrics.js';
+
+/** What the ingress routes depend on; built by ingress/main.ts (or a test) and handed to buildIngressApp. */
+export interface IngressDeps {
+  readonly config: Config;
+  /** The producer connection: its status tells whether an enqueue can succeed right now. */
+  readonly redis: RedisClient;
+  readonly queues: JobQueues;
+  readonly events: EventStore;
+  readonly inbox: InboxStore;
+  readonly metrics: Metrics;
+}

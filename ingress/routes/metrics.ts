@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import { collectEventMetrics, collectQueueMetrics } from '../../shared/metrics-collect.js';
+import type { Metrics } from '../../shared/metrics.js';
+import type { IngressDeps } from '../context.js';
+
+/** GET /metrics (Prometheus text) and the request counters behind it. */
+export function registerMetrics(app: FastifyInstance, deps: IngressDeps, metrics: Metrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    if (route === '/metrics') return;
+    metrics.httpRequests.inc({ route, method: request.method, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+  });
+
+  app.get('/metrics', { logLevel: 'warn', config: { rateLimit: false } }, async (_request, reply) => {
+    if (deps.redis.status === 'ready') {
+      await collectQueueMetrics(metrics, deps.queues.all());
+      await collectEventMetrics(metrics, deps.redis, deps.config.queuePrefix);
+    }
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+}

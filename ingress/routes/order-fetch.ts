@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import { orderFetchRequest, type OrderFetchRequest } from '../../shared/retailops/seed-requests.js';
+import type { ChannelOrder } from '../../shared/inbox/channel-order.js';
+import { toSeedOrder } from '../../shared/retailops/render-seed-order.js';
+import type { IngressDeps } from '../context.js';
+import { registerWebhook } from '../webhook.js';
+
+const DEFAULT_PAGE_SIZE = 50;
+
+function refnumValue(refnum: string): string | number {
+  return /^\d{1,15}$/.test(refnum) ? Number(refnum) : refnum;
+}
+
+function pageState(input: OrderFetchRequest): number {
+  const state = input.data.page_state;
+  return typeof state === 'number' ? state : 0;
+}
+
+function nextOrderRefnum(orders: readonly ChannelOrder[], input: OrderFetchRequest): string | number | null {
+  const last = orders.at(-1);
+  if (last) return refnumValue(last.refnum);
+  const given = input.data.channel.params?.['next_order_refnum'];
+  return typeof given === 'string' || typeof given === 'number' ? refnumValue(String(given)) : null;
+}
+
+/**
+ * GET /orders (seed 000, order fetch): unacknowledged orders from the inbox, oldest first. Each fetch also asks for
+ * an order sync (deduplicated), so new fabric orders arrive without waiting for the next scheduled sync.
+ */
+export function registerOrderFetch(app: FastifyInstance, deps: IngressDeps): void {
+  registerWebhook(app, deps, {
+    method: 'GET',
+    url: '/orders',
+    schema: orderFetchRequest,
+    dialect: 'handle',
+    handle: async ({ input, caller, meta }) => {
+      await deps.queues.requestSync(meta);
+      const bindingKey = caller.binding.key;
+      const wanted = input.data.order?.channel_refnum;
+      if (input.data.single && wanted !== undefined) {
+        const order = await deps.inbox.get(bindingKey, wanted);
+        const orders = order ? [order] : [];
+        return { fields: { next_page_state: 0, next_order_refnum: nextOrderRefnum(orders, input), orders: orders.map(toSeedOrder) } };
+      }
+      const size = Math.min(input.data.max_page_size ?? DEFAULT_PAGE_SIZE, deps.config.orderPageSizeMax);
+      const page = await deps.inbox.page(bindingKey, pageState(input), size);
+      return {
+        fields: {
+          next_page_state: page.nextPageState,
+          next_order_refnum: nextOrderRefnum(page.orders, input),
+          orders: page.orders.map(toSeedOrder),
+        },
+      };
+    },
+  });
+}

@@ -1,0 +1,34 @@
+import { EventStore } from '../shared/events/store.js';
+import { InboxStore } from '../shared/inbox/store.js';
+import { JobQueues } from '../shared/job-queues.js';
+import { closeRedis, createRedis, waitForReady } from '../shared/redis.js';
+import { createMetrics, type Metrics } from '../shared/metrics.js';
+import { buildIngressApp } from './app.js';
+import type { Config } from '../shared/config.js';
+import type { Logger } from 'pino';
+
+export interface RunningIngress {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Creates the connections, builds the app, listens; `close` undoes it in reverse order. */
+export async function startIngress(config: Config, logger: Logger, metrics: Metrics = createMetrics()): Promise<RunningIngress> {
+  if (!config.redisUrl) throw new Error('REDIS_URL is required (npm start provides an embedded Redis)');
+  const redis = createRedis(config.redisUrl, 'producer', logger, 'ingress', config.redisCluster);
+  // BullMQ checks the server version when a Queue is made; without an offline queue that needs a ready connection.
+  await waitForReady(redis, 30_000);
+  const queues = new JobQueues(redis, config, logger);
+  const events = new EventStore(redis, { prefix: config.queuePrefix, ...config.events }, logger, metrics);
+  const inbox = new InboxStore(redis, config.queuePrefix);
+  const app = buildIngressApp({ config, redis, queues, events, inbox, metrics }, logger);
+  const url = await app.listen({ host: config.host, port: config.port });
+  return {
+    url,
+    close: async () => {
+      await app.close();
+      await queues.close();
+      await closeRedis(redis);
+    },
+  };
+}

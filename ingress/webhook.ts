@@ -1,0 +1,146 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { ChannelEvent, EventScope } from '../shared/events/event.js';
+import { renderEvents, type EventDialect } from '../shared/events/render.js';
+import type { JobKind, JobMeta, JobPayload } from '../shared/queues.js';
+import { authenticate, type Caller, type PresentedCredentials } from './auth.js';
+import type { IngressDeps } from './context.js';
+import { presentedCredentials } from './credentials.js';
+import { QueueUnavailableError, ValidationError } from './errors.js';
+
+/**
+ * The one pipeline every RetailOPS webhook goes through: authenticate, validate, act (enqueue), answer with the
+ * caller's pending events. Routes only supply the schema and the action.
+ */
+export interface WebhookContext<Input> {
+  readonly input: Input;
+  readonly caller: Caller;
+  readonly meta: JobMeta;
+  readonly request: FastifyRequest;
+}
+
+export interface WebhookResult {
+  /** Merged into the response beside `events`. */
+  readonly fields?: Record<string, unknown>;
+  /** Events about this call itself, answered after the pending ones and not stored. */
+  readonly notices?: readonly ChannelEvent[];
+}
+
+export interface WebhookRoute<S extends z.ZodType> {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly schema: S;
+  readonly dialect: EventDialect;
+  /** Where the credentials are: seed routes by default (`headers.ticket`, Bearer); v1 routes in the body. */
+  readonly credentials?: (request: FastifyRequest, payload: unknown) => PresentedCredentials;
+  /** Does the route's work: enqueue, or read the inbox. */
+  readonly handle: (context: WebhookContext<z.output<S>>) => Promise<WebhookResult | void>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Events this response carries, acknowledged once it has been written. */
+    deliveredEvents?: { scope: EventScope; ids: string[] };
+  }
+}
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+export function issuesOf(error: z.ZodError): ValidationIssue[] {
+  return error.issues.slice(0, 50).map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
+}
+
+export function registerWebhook<S extends z.ZodType>(app: FastifyInstance, deps: IngressDeps, route: WebhookRoute<S>): void {
+  app.route({
+    method: route.method,
+    url: route.url,
+    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+      const raw = route.method === 'GET' ? request.query : request.body;
+      const caller = authenticate(deps.config, (route.credentials ?? presentedCredentials)(request, raw));
+      const parsed = route.schema.safeParse(raw ?? {});
+      if (!parsed.success) {
+        const issues = issuesOf(parsed.error);
+        throw Object.assign(new ValidationError(issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')), { issues });
+      }
+      if (deps.redis.status !== 'ready') throw new QueueUnavailableError('the job queue is unreachable, retry later');
+
+      const input = parsed.data as z.output<S>;
+      const meta: JobMeta = {
+        clientId: caller.clientId,
+        channelId: caller.channelId,
+        bindingKey: caller.binding.key,
+        requestId: request.id,
+        receivedAt: new Date().toISOString(),
+        sourceAction: actionOf(input),
+      };
+      try {
+        const result = (await route.handle({ input, caller, meta, request })) ?? {};
+        const scope = { clientId: caller.clientId, channelId: caller.channelId };
+        const pending = await deps.events.peek(scope);
+        request.deliveredEvents = { scope, ids: pending.map((event) => event.id) };
+        const events = renderEvents([...pending, ...(result.notices ?? [])], route.dialect);
+        return reply.code(200).send({ ...result.fields, events });
+      } catch (error) {
+        // The connection dropped mid-request, or Redis is full (noeviction refuses writes): the job is not stored.
+        if (deps.redis.status !== 'ready') throw new QueueUnavailableError('the job queue is unreachable, retry later');
+        if (error instanceof Error && /^OOM /.test(error.message)) throw new QueueUnavailableError('the job queue is full, retry later');
+        throw error;
+      }
+    },
+  });
+}
+
+/** A webhook whose whole action is one job: most RetailOPS actions. */
+export interface EnqueueRoute<S extends z.ZodType, K extends JobKind> {
+  readonly url: string;
+  readonly schema: S;
+  readonly dialect: EventDialect;
+  readonly credentials?: WebhookRoute<S>['credentials'];
+  readonly kind: K;
+  readonly toPayload: (input: z.output<S>) => JobPayload<K>;
+  /** Response fields beside `events` (v1: `status`). */
+  readonly fields?: (input: z.output<S>) => Record<string, unknown>;
+}
+
+export function registerEnqueueWebhook<S extends z.ZodType, K extends JobKind>(
+  app: FastifyInstance,
+  deps: IngressDeps,
+  route: EnqueueRoute<S, K>,
+): void {
+  registerWebhook(app, deps, {
+    method: 'POST',
+    url: route.url,
+    schema: route.schema,
+    dialect: route.dialect,
+    ...(route.credentials ? { credentials: route.credentials } : {}),
+    handle: async ({ input, meta }) => {
+      await deps.queues.add(route.kind, meta, route.toPayload(input));
+      return route.fields ? { fields: route.fields(input) } : {};
+    },
+  });
+}
+
+function actionOf(input: unknown): string | null {
+  if (input !== null && typeof input === 'object' && 'action' in input) {
+    const action = (input as { action?: unknown }).action;
+    return typeof action === 'string' ? action : null;
+  }
+  return null;
+}
+
+/** Acknowledges delivered events only when the response was written completely. */
+export function registerEventAcknowledgement(app: FastifyInstance, deps: IngressDeps): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const delivered = request.deliveredEvents;
+    if (!delivered || delivered.ids.length === 0 || reply.statusCode !== 200 || !reply.raw.writableFinished) return;
+    try {
+      await deps.events.acknowledge(delivered.scope, delivered.ids);
+    } catch (error) {
+      // Left pending: RetailOPS sees them again in a later response rather than never.
+      request.log.warn({ err: error, events: delivered.ids.length }, 'delivered events not acknowledged');
+    }
+  });
+}

@@ -1,0 +1,73 @@
+// Every error the sandbox answers, in fabric's error body shape, defined in one place so routes
+// throw a FabricError and the app's error handler is the only code that writes error responses.
+
+export type FabricErrorType = 'CLIENT_ERROR' | 'SERVER_ERROR';
+
+export interface FabricErrorBody {
+  type: FabricErrorType;
+  errorCode: string;
+  message: string;
+  errors: unknown[];
+  context: { service: 'orders'; endpoint: string };
+}
+
+/** fabric's documented codes, plus the order-action codes seen on the cancel endpoint. */
+export const ErrorCodes = {
+  unauthorized: 'SERVICE-4001',
+  invalidValue: 'SERVICE-4002',
+  missingParameter: 'SERVICE-4003',
+  notFound: 'SERVICE-4004',
+  alreadyExists: 'SERVICE-4005',
+  tooManyRequests: 'SERVICE-4029',
+  internal: 'SERVICE-5000',
+  orderAlreadyCancelled: 'ORDER-2004',
+  noLineItemToCancel: 'ORDER-2011',
+  quantityNotCancellable: 'ORDER-2012',
+} as const;
+
+export class FabricError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly errorCode: string,
+    message: string,
+    readonly errors: unknown[] = [],
+  ) {
+    super(message);
+    this.name = 'FabricError';
+  }
+
+  toBody(endpoint: string): FabricErrorBody {
+    return fabricErrorBody(this.statusCode, this.errorCode, this.message, endpoint, this.errors);
+  }
+}
+
+export function fabricErrorBody(
+  statusCode: number,
+  errorCode: string,
+  message: string,
+  endpoint: string,
+  errors: unknown[] = [],
+): FabricErrorBody {
+  return {
+    type: statusCode >= 500 ? 'SERVER_ERROR' : 'CLIENT_ERROR',
+    errorCode,
+    message,
+    errors,
+    context: { service: 'orders', endpoint },
+  };
+}
+
+export const unauthorized = (message: string): FabricError =>
+  new FabricError(401, ErrorCodes.unauthorized, message);
+
+export const missingParameter = (message: string, errors: unknown[] = []): FabricError =>
+  new FabricError(400, ErrorCodes.missingParameter, message, errors);
+
+export const invalidValue = (message: string, errors: unknown[] = []): FabricError =>
+  new FabricError(400, ErrorCodes.invalidValue, message, errors);
+
+export const orderNotFound = (orderRef: string): FabricError =>
+  new FabricError(404, ErrorCodes.notFound, `Order ${orderRef} not found`);
+
+export const alreadyExists = (message: string): FabricError =>
+  new FabricError(409, ErrorCodes.alreadyExists, message);

@@ -1,0 +1,73 @@
+// fabric's cancel action as a pure function of the order and the request: whole-order (no items)
+// or item-level, validated completely before anything changes.
+import { z } from 'zod';
+import { ErrorCodes, FabricError, invalidValue } from '../errors.js';
+import { openQuantity } from '../status.js';
+import type { FabricOrder } from '../types.js';
+import { nextRevision, quantitiesByLineItem } from './revision.js';
+
+const cancelItemSchema = z.looseObject({
+  lineItemId: z.string().min(1),
+  itemUnitNumber: z.number().int().min(1).optional(),
+  quantity: z.number().int().min(1),
+  reasonCode: z.string().optional(),
+  subReasonCode: z.string().optional(),
+});
+
+export const cancelRequestSchema = z.looseObject({
+  reasonCode: z.string().min(1),
+  subReasonCode: z.string().optional(),
+  source: z.string().optional(),
+  employeeId: z.string().optional(),
+  note: z.string().optional(),
+  policyCode: z.string().optional(),
+  attributes: z.record(z.string(), z.unknown()).optional(),
+  releaseSoftReservation: z.boolean().optional(),
+  items: z.array(cancelItemSchema).optional(),
+});
+
+export type CancelRequest = z.output<typeof cancelRequestSchema>;
+
+const alreadyCancelled = (): FabricError =>
+  new FabricError(412, ErrorCodes.orderAlreadyCancelled, 'Order already cancelled');
+
+const nothingToCancel = (errors: unknown[] = []): FabricError =>
+  new FabricError(412, ErrorCodes.noLineItemToCancel, 'No line item available for cancellation', errors);
+
+const quantityNotAvailable = (errors: unknown[]): FabricError =>
+  new FabricError(412, ErrorCodes.quantityNotCancellable, 'Quantity not available for cancellation', errors);
+
+/** Which units to cancel: every open unit, or exactly the requested ones after validation. */
+function unitsToCancel(order: FabricOrder, request: CancelRequest): Map<string, number> {
+  if (request.items === undefined) {
+    const open = new Map<string, number>();
+    for (const item of order.items) {
+      const quantity = openQuantity(item);
+      if (quantity > 0) open.set(item.lineItemId, quantity);
+    }
+    if (open.size === 0) throw nothingToCancel();
+    return open;
+  }
+  // An empty list is refused rather than read as "whole order": a caller that computed no
+  // changes must not cancel everything by accident.
+  if (request.items.length === 0) throw invalidValue('items must not be empty; omit items to cancel the whole order');
+
+  const requested = quantitiesByLineItem(request.items, (i) => i.lineItemId, (i) => i.quantity);
+  for (const [lineItemId, quantity] of requested) {
+    const item = order.items.find((candidate) => candidate.lineItemId === lineItemId);
+    const available = item === undefined ? 0 : openQuantity(item);
+    if (item === undefined || available === 0) {
+      throw nothingToCancel([{ lineItemId, reason: item === undefined ? 'line item not found' : 'no open quantity' }]);
+    }
+    if (quantity > available) throw quantityNotAvailable([{ lineItemId, requested: quantity, available }]);
+  }
+  return requested;
+}
+
+export function applyCancel(current: FabricOrder, request: CancelRequest, now: string): FabricOrder {
+  if (current.statusCode === 'ORDER_CANCELLED') throw alreadyCancelled();
+  const units = unitsToCancel(current, request);
+  const order = structuredClone(current);
+  for (const item of order.items) item.cancelledQuantity += units.get(item.lineItemId) ?? 0;
+  return nextRevision(order, now);
+}

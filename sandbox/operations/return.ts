@@ -1,0 +1,88 @@
+// fabric's submit-return-request action as a pure function: only shipped, not yet returned units
+// can come back; refunds default to unit price × quantity, summed in cents.
+import { z } from 'zod';
+import { invalidValue } from '../errors.js';
+import { lineAmount, sumAmounts } from '../money.js';
+import { returnableQuantity } from '../status.js';
+import type { FabricOrder, FabricReturnRecord, FabricReturnResponse } from '../types.js';
+import { nextRevision, quantitiesByLineItem } from './revision.js';
+
+const amount = z.number().finite().min(0);
+
+const returnItemSchema = z.looseObject({
+  orderLineItemId: z.string().min(1),
+  quantity: z.number().int().min(1),
+  returnType: z.enum(['PENDING', 'PROCESSING', 'REJECTED', 'RECEIVED']),
+  refundAmount: amount.optional(),
+  reasonCode: z.string().optional(),
+  scannedAt: z.string().optional(),
+  shipmentId: z.string().optional(),
+  shipmentLineId: z.string().optional(),
+});
+
+export const returnRequestSchema = z.looseObject({
+  source: z.string().min(1),
+  items: z.array(returnItemSchema).min(1),
+  reasonCode: z.string().optional(),
+  totalRefundAmount: amount.optional(),
+  attributes: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type ReturnRequest = z.output<typeof returnRequestSchema>;
+
+export interface ReturnOutcome {
+  order: FabricOrder;
+  response: FabricReturnResponse;
+}
+
+function assertReturnable(order: FabricOrder, request: ReturnRequest): void {
+  const requested = quantitiesByLineItem(request.items, (i) => i.orderLineItemId, (i) => i.quantity);
+  for (const [lineItemId, quantity] of requested) {
+    const item = order.items.find((candidate) => candidate.lineItemId === lineItemId);
+    if (item === undefined) {
+      throw invalidValue(`Line item ${lineItemId} not found on order ${order.orderNumber}`, [{ lineItemId }]);
+    }
+    const available = returnableQuantity(item);
+    if (quantity > available) {
+      throw invalidValue(
+        `Line item ${lineItemId} has ${available} returnable unit(s), ${quantity} requested`,
+        [{ lineItemId, requested: quantity, available }],
+      );
+    }
+  }
+}
+
+export function applyReturn(current: FabricOrder, request: ReturnRequest, now: string): ReturnOutcome {
+  assertReturnable(current, request);
+  const order = structuredClone(current);
+
+  const lines = request.items.map((requested) => {
+    // assertReturnable guarantees the item exists.
+    const item = order.items.find((candidate) => candidate.lineItemId === requested.orderLineItemId)!;
+    item.returnedQuantity += requested.quantity;
+    return {
+      lineItemId: item.lineItemId,
+      returnQuantity: requested.quantity,
+      refundAmount: requested.refundAmount ?? lineAmount(item.itemUnitPrice, requested.quantity),
+    };
+  });
+  const totalRefundAmount = request.totalRefundAmount ?? sumAmounts(lines.map((line) => line.refundAmount));
+
+  const record: FabricReturnRecord = {
+    returnCounter: order.returns.length + 1,
+    totalRefundAmount,
+    attributes: request.attributes ?? {},
+    items: lines,
+    createdAt: now,
+  };
+  order.returns.push(record);
+
+  return {
+    order: nextRevision(order, now),
+    response: {
+      refundStatus: 'PENDING',
+      totalRefundAmount,
+      items: lines.map((line) => ({ ...line, returnStatus: 'RECEIVED' as const })),
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// The body accepted by POST /v3/orders (and the /_sandbox/orders test hook). Loose objects: fabric
+// orders carry many more fields than the sandbox interprets, and those are stored untouched.
+import { z } from 'zod';
+
+const money = z.number().finite();
+const count = z.number().int().min(0);
+const isoDateTime = z.iso.datetime({ offset: true });
+const record = z.record(z.string(), z.unknown());
+
+export const orderItemInputSchema = z
+  .looseObject({
+    lineItemId: z.string().min(1).optional(),
+    lineItemNumber: z.number().int().min(1).optional(),
+    sku: z.string().min(1),
+    itemName: z.string().optional(),
+    itemUnitPrice: money,
+    orderedQuantity: z.number().int().min(1),
+    cancelledQuantity: count.default(0),
+    shippedQuantity: count.default(0),
+    returnedQuantity: count.default(0),
+    itemTaxTotal: money.optional(),
+    itemDiscountsTotal: money.optional(),
+  })
+  // Quantities must describe a reachable state, or status derivation would produce nonsense.
+  .refine((item) => item.cancelledQuantity + item.shippedQuantity <= item.orderedQuantity, {
+    message: 'cancelledQuantity + shippedQuantity exceeds orderedQuantity',
+    path: ['orderedQuantity'],
+  })
+  .refine((item) => item.returnedQuantity <= item.shippedQuantity, {
+    message: 'returnedQuantity exceeds shippedQuantity',
+    path: ['returnedQuantity'],
+  });
+
+export const orderInputSchema = z.looseObject({
+  orderNumber: z.string().min(1),
+  orderId: z.string().regex(/^[0-9a-f]{24}$/, 'orderId must be 24 hex characters').optional(),
+  channelId: z.union([z.string().min(1), z.number().int()]).transform(String).optional(),
+  currency: z.string().length(3).optional(),
+  orderedAt: isoDateTime.optional(),
+  createdAt: isoDateTime.optional(),
+  updatedAt: isoDateTime.optional(),
+  customer: record.optional(),
+  items: z.array(orderItemInputSchema).min(1),
+  shipInfo: z.array(z.looseObject({ shipToPrice: money.optional() })).default([]),
+  payments: z.array(record).default([]),
+  orderSubtotal: money.optional(),
+  taxTotal: money.optional(),
+  orderDiscount: money.optional(),
+  feeTotal: money.optional(),
+  orderTotal: money.optional(),
+  attributes: record.default({}),
+});
+
+/** What a caller sends to create an order: fabric's order shape, most fields optional. */
+export type SandboxOrderInput = z.input<typeof orderInputSchema>;
+export type ParsedOrderInput = z.output<typeof orderInputSchema>;

@@ -1,0 +1,72 @@
+// fabric derives an order's status from its items; the sandbox does the same in one pure function
+// so every mutation (cancel, ship, return) ends in the same recomputation.
+import type { FabricOrder, FabricOrderItem, OrderStatusCode, QuantityInStatus } from './types.js';
+
+export interface UnitCounts {
+  ordered: number;
+  cancelled: number;
+  shipped: number;
+  returned: number;
+}
+
+/** The status rule, first match wins; `counts` may be one item or the sum over an order. */
+export function deriveOrderStatus(counts: UnitCounts): OrderStatusCode {
+  const live = counts.ordered - counts.cancelled;
+  if (counts.ordered > 0 && live === 0) return 'ORDER_CANCELLED';
+  if (live > 0 && counts.returned >= live) return 'ORDER_RETURNED';
+  if (counts.returned > 0) return 'ORDER_PARTIALLY_RETURNED';
+  if (live > 0 && counts.shipped >= live) return 'ORDER_SHIPPED';
+  if (counts.shipped > 0) return 'ORDER_PARTIALLY_SHIPPED';
+  if (counts.cancelled > 0) return 'ORDER_PARTIALLY_CANCELLED';
+  return 'ORDER_CREATED';
+}
+
+/** Units that can still be cancelled or shipped: neither cancelled nor already shipped. */
+export function openQuantity(item: Pick<FabricOrderItem, 'orderedQuantity' | 'cancelledQuantity' | 'shippedQuantity'>): number {
+  return item.orderedQuantity - item.cancelledQuantity - item.shippedQuantity;
+}
+
+/** Units that can still be returned: shipped and not yet returned. */
+export function returnableQuantity(item: Pick<FabricOrderItem, 'shippedQuantity' | 'returnedQuantity'>): number {
+  return item.shippedQuantity - item.returnedQuantity;
+}
+
+function countsOf(item: FabricOrderItem): UnitCounts {
+  return {
+    ordered: item.orderedQuantity,
+    cancelled: item.cancelledQuantity,
+    shipped: item.shippedQuantity,
+    returned: item.returnedQuantity,
+  };
+}
+
+/** A returned unit leaves "shipped", so the states partition orderedQuantity exactly. */
+export function quantityInStatusOf(item: FabricOrderItem): QuantityInStatus {
+  return {
+    created: openQuantity(item),
+    pendingShipped: 0,
+    shipped: item.shippedQuantity - item.returnedQuantity,
+    returned: item.returnedQuantity,
+    cancelled: item.cancelledQuantity,
+    hold: 0,
+    delivered: 0,
+  };
+}
+
+/** Recomputes every derived field in place; call it on a private copy, never on stored state. */
+export function applyDerivedStatus(order: FabricOrder): FabricOrder {
+  const total: UnitCounts = { ordered: 0, cancelled: 0, shipped: 0, returned: 0 };
+  for (const item of order.items) {
+    const counts = countsOf(item);
+    item.quantityInStatus = quantityInStatusOf(item);
+    // Line status uses the same rule as the order, without the ORDER_ prefix (fabric's exact
+    // line vocabulary is not documented; this keeps it predictable).
+    item.lineOrderStatus = deriveOrderStatus(counts).replace(/^ORDER_/, '');
+    total.ordered += counts.ordered;
+    total.cancelled += counts.cancelled;
+    total.shipped += counts.shipped;
+    total.returned += counts.returned;
+  }
+  order.statusCode = deriveOrderStatus(total);
+  return order;
+}

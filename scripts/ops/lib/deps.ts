@@ -1,0 +1,65 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import type { Config } from '../../../shared/config.js';
+import { EventStore } from '../../../shared/events/store.js';
+import { InboxStore } from '../../../shared/inbox/store.js';
+import { buildLoggerOptions } from '../../../shared/logger.js';
+import { QUEUE_NAMES, type QueueName } from '../../../shared/queues.js';
+import { OpsError, type OpsDeps, type QueueMap } from './core.js';
+import { redactUrl } from './format.js';
+
+export interface OpenDeps extends OpsDeps {
+  close(): Promise<void>;
+}
+
+/**
+ * One Redis connection that fails fast (a CLI must not hang on an unreachable Redis), the four queues on it and
+ * the stores. The queues never write queue metadata (skipMetasUpdate): the CLI only changes the jobs it is told to.
+ */
+export async function openDeps(config: Config, redisUrl: string): Promise<OpenDeps> {
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    connectionName: 'retailops-bridge-ops',
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => (times > 2 ? null : times * 200),
+  });
+  let lastError: Error | null = null;
+  redis.on('error', (error: Error) => void (lastError = error));
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    const reason = (lastError ?? (error as Error)).message || String(error);
+    throw new OpsError(`cannot reach Redis at ${redactUrl(redisUrl)}: ${reason}`, { redisUrl: redactUrl(redisUrl) });
+  }
+  const queues = Object.fromEntries(
+    QUEUE_NAMES.map((name) => {
+      const queue = new Queue(name, { connection: redis, prefix: config.queuePrefix, skipMetasUpdate: true });
+      queue.on('error', () => undefined); // surfaced by the command that failed
+      return [name, queue];
+    }),
+  ) as Record<QueueName, Queue>;
+  // The stores log only what they skip (an unreadable event); that belongs on stderr, never in --json stdout.
+  const logger = pino(buildLoggerOptions('warn', 'ops'), pino.destination(2));
+  // Every pending event of a scope at once: there are at most maxPending of them.
+  const events = new EventStore(redis, { prefix: config.queuePrefix, maxPending: config.events.maxPending, perResponse: config.events.maxPending }, logger);
+  const inbox = new InboxStore(redis, config.queuePrefix);
+  return {
+    queues: queues satisfies QueueMap,
+    events,
+    inbox,
+    redis,
+    prefix: config.queuePrefix,
+    bindings: config.channels.map((binding) => binding.key),
+    close: async () => {
+      await Promise.all(Object.values(queues).map((queue) => queue.close().catch(() => undefined)));
+      try {
+        await redis.quit();
+      } catch {
+        redis.disconnect();
+      }
+    },
+  };
+}

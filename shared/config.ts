@@ -1,0 +1,323 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The one place that reads process.env (and CHANNELS_FILE). Everything else receives a frozen `Config`.
+ */
+
+const csv = z
+  .string()
+  .transform((value) => value.split(',').map((part) => part.trim()).filter((part) => part.length > 0));
+
+/**
+ * A comma list, or a JSON array of strings for tokens that contain commas (RetailOPS tickets such as seed 000's
+ * "1,1,0,1456437061,…" do).
+ */
+const tokenList = z.string().transform((value, context) => {
+  if (!value.trim().startsWith('[')) return value.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    // JSON.parse's message quotes the input: never let token text reach an error.
+    context.addIssue({ code: 'custom', message: 'is not a valid JSON array of strings' });
+    return z.NEVER;
+  }
+  const parsed = z.array(z.string().min(1)).safeParse(json);
+  if (parsed.success) return parsed.data;
+  context.addIssue({ code: 'custom', message: 'must be a comma list or a JSON array of strings' });
+  return z.NEVER;
+});
+
+const positiveInt = z.coerce.number().int().positive();
+
+export const fabricSettingsSchema = z.object({
+  baseUrl: z.url().describe('fabric API base, e.g. https://api.fabric.inc/v3'),
+  authUrl: z.url().describe('token endpoint, e.g. https://{customer}.login.fabric.inc/oauth2/{authServerId}/v1/token'),
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  tenantId: z.string().min(1),
+  channelId: z.string().min(1).default('12'),
+});
+export type FabricSettings = z.infer<typeof fabricSettingsSchema>;
+
+const channelEntrySchema = z.object({
+  clientId: z.coerce.string().min(1).describe('RetailOPS client id'),
+  channelId: z.coerce.string().min(1).describe('RetailOPS channel id'),
+  tokens: z.array(z.string().min(8, 'tokens must be at least 8 characters')).min(1),
+  fabric: fabricSettingsSchema,
+});
+
+export const channelsFileSchema = z.object({ channels: z.array(channelEntrySchema).min(1) });
+
+/**
+ * One RetailOPS channel this service serves. `clientId`/`channelId` are null in single-channel mode when they are
+ * not pinned: any client and channel id is then accepted with the configured tokens.
+ */
+export interface ChannelBinding {
+  readonly key: string;
+  readonly clientId: string | null;
+  readonly channelId: string | null;
+  readonly tokens: readonly string[];
+  readonly fabric: FabricSettings;
+}
+
+const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  V1_BASE_PATH: z
+    .string()
+    .regex(/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/, 'must start with / and not end with /')
+    .default('/api/channel'),
+  REDIS_URL: z.string().optional(),
+  REDIS_CLUSTER: z.enum(['true', 'false']).default('false'),
+  REDIS_PORT: z.coerce.number().int().min(0).max(65535).default(6380),
+  REDIS_DATA_DIR: z.string().default('.data/redis'),
+  QUEUE_PREFIX: z.string().min(1).default('{rob}'),
+  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  FABRIC_BASE_URL: z.url().optional(),
+  FABRIC_AUTH_URL: z.url().optional(),
+  FABRIC_CLIENT_ID: z.string().optional(),
+  FABRIC_CLIENT_SECRET: z.string().optional(),
+  FABRIC_TENANT_ID: z.string().optional(),
+  FABRIC_CHANNEL_ID: z.string().default('12'),
+  FABRIC_TIMEOUT_MS: positiveInt.default(10_000),
+  FABRIC_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(100),
+  FABRIC_BREAKER_THRESHOLD: positiveInt.default(5),
+  FABRIC_BREAKER_COOLDOWN_MS: positiveInt.default(30_000),
+  RETAILOPS_AUTH_TOKENS: tokenList.optional(),
+  RETAILOPS_CLIENT_ID: z.string().optional(),
+  CHANNELS_FILE: z.string().optional(),
+  BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(1200),
+  RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  DEDUP_WINDOW_SECONDS: positiveInt.default(24 * 60 * 60),
+  FAILED_RETENTION_SECONDS: positiveInt.default(7 * 24 * 60 * 60),
+  EVENTS_MAX_PENDING: positiveInt.default(1000),
+  EVENTS_PER_RESPONSE: positiveInt.max(1000).default(100),
+  ORDER_SYNC_INTERVAL_MS: positiveInt.default(60_000),
+  ORDER_SYNC_SINCE: z.iso.datetime({ offset: true }).optional(),
+  ORDER_SYNC_LOOKBACK_DAYS: positiveInt.default(30),
+  ORDER_PAGE_SIZE_MAX: positiveInt.default(100),
+  WORKER_QUEUES: csv.optional(),
+  WORKER_CONCURRENCY: positiveInt.default(10),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  ADMIN_ALLOW_RETRIES: z.enum(['true', 'false']).default('false'),
+  JOB_ATTEMPTS: positiveInt.default(8),
+  JOB_BACKOFF_MS: positiveInt.default(1000),
+  JOB_BACKOFF_MAX_MS: positiveInt.default(5 * 60 * 1000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  WORKER_LOCK_DURATION_MS: positiveInt.default(30_000),
+  WORKER_STALLED_INTERVAL_MS: positiveInt.default(30_000),
+});
+
+export const QUEUE_NAMES = ['order', 'cancel', 'update', 'return'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface Config {
+  readonly env: string;
+  readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  readonly host: string;
+  readonly port: number;
+  /** Where the v1 SDK routes are mounted besides the root. */
+  readonly v1BasePath: string;
+  /** null: start an embedded redis-server (npm start only); services require it. */
+  readonly redisUrl: string | null;
+  /** REDIS_URL names one node of a Redis Cluster. */
+  readonly redisCluster: boolean;
+  readonly embeddedRedis: { readonly port: number; readonly dataDir: string };
+  readonly queuePrefix: string;
+  /** true when no fabric is configured and the local sandbox plays the channel. */
+  readonly useSandbox: boolean;
+  readonly sandboxPort: number;
+  readonly fabricTimeoutMs: number;
+  /** Consecutive transient failures that open a tenant's circuit, and how long it stays open before a probe. */
+  readonly fabricBreaker: { readonly threshold: number; readonly cooldownMs: number };
+  /** Calls per second to one fabric tenant, across all workers (0: no limit). */
+  readonly fabricRateLimitPerSecond: number;
+  readonly channels: readonly ChannelBinding[];
+  readonly multiChannel: boolean;
+  readonly bodyLimitBytes: number;
+  /** Per-client requests per window (0: off), and the event-loop lag above which requests are shed (0: off). */
+  readonly protection: { readonly rateLimit: { readonly max: number; readonly windowMs: number }; readonly maxEventLoopDelayMs: number };
+  readonly dedupWindowSeconds: number;
+  readonly failedRetentionSeconds: number;
+  readonly events: { readonly maxPending: number; readonly perResponse: number };
+  /** The first sync searches fabric from `since` (sandbox: all demo orders; otherwise lookbackDays ago). */
+  readonly orderSync: { readonly intervalMs: number; readonly since: string | null; readonly lookbackDays: number };
+  readonly orderPageSizeMax: number;
+  /**
+   * A job's lock lasts lockDurationMs and is renewed while it runs; a worker that dies stops renewing, and another
+   * worker takes the job back (a stalled job) within about lockDurationMs + stalledIntervalMs.
+   */
+  readonly worker: {
+    readonly queues: readonly QueueName[];
+    readonly concurrency: number;
+    readonly lockDurationMs: number;
+    readonly stalledIntervalMs: number;
+  };
+  readonly jobs: { readonly attempts: number; readonly backoffMs: number; readonly backoffMaxMs: number };
+  readonly shutdownTimeoutMs: number;
+  /** A worker process serves /metrics, /healthz and /readyz on this port (on HOST); null: it does not. */
+  readonly metricsPort: number | null;
+  /** The Bull Board at /admin/queues: off without a token; read-only unless retries are allowed. */
+  readonly admin: { readonly token: string | null; readonly allowRetries: boolean };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** The SDK's documented test key: accepted by default only while the sandbox is the channel. */
+export const SANDBOX_TEST_TOKEN = 'RETAILOPS_SDK';
+/** The ticket in seed 000's curl examples, accepted (with the test key) only while the sandbox is the channel. */
+export const SEED_EXAMPLE_TICKET =
+  '1,1,0,1456437061,315576060,111,WEIhLHAyXHpjZA27OdENwAn1_fHx8fGA-ekng7lhkAvc27Uhnxgd4PZx4VnR_SJ-K85M_5dTAChTXgI3RsmGvfTbaOZ1_U-YJw3G0w1UVWFZ2EC83wjO6bmp91VZdR0tT_b2R1kK4qO1QTJrBk53ZyIuidsOa13lihh8VMgAvSDqCnTwxV2NVV7oN4v-h_tQtpUvklfbW1bnULR3bbaDvoOlb1CVQ_3BdNdo1MaAh-JxrRjf7MkzcHQYs3dN0GuaBZ1KBHvLdrLmGerNYv2p6AMC-fu8YeuukUU3Q6RL9AtF5AA6TPhfwfBM5r05B7QZiSEGySF65FCcfQFT_6lMxQ';
+export const SANDBOX_FABRIC_CLIENT = { clientId: 'sandbox-client', clientSecret: 'sandbox-secret' } as const;
+
+function formatIssues(source: string, error: z.ZodError, names: Record<string, string> = {}): string {
+  const lines = error.issues.map((issue) => {
+    const path = issue.path.join('.');
+    return `  - ${names[path] ?? (path || '(root)')}: ${issue.message}`;
+  });
+  return `Invalid ${source}:\n${lines.join('\n')}`;
+}
+
+export function sandboxFabricSettings(sandboxUrl: string, channelId: string): FabricSettings {
+  return {
+    baseUrl: `${sandboxUrl}/v3`,
+    authUrl: `${sandboxUrl}/oauth2/default/v1/token`,
+    clientId: SANDBOX_FABRIC_CLIENT.clientId,
+    clientSecret: SANDBOX_FABRIC_CLIENT.clientSecret,
+    tenantId: 'sandbox-tenant',
+    channelId,
+  };
+}
+
+function loadChannelsFile(path: string): ChannelBinding[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`CHANNELS_FILE ${path} cannot be read as JSON: ${(error as Error).message}`);
+  }
+  const parsed = channelsFileSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(formatIssues(`CHANNELS_FILE ${path}`, parsed.error));
+  const seen = new Set<string>();
+  return parsed.data.channels.map((entry) => {
+    const key = bindingKeyOf(entry.clientId, entry.channelId);
+    if (seen.has(key)) throw new ConfigError(`CHANNELS_FILE ${path}: client ${entry.clientId} channel ${entry.channelId} is listed twice`);
+    seen.add(key);
+    return { key, clientId: entry.clientId, channelId: entry.channelId, tokens: entry.tokens, fabric: entry.fabric };
+  });
+}
+
+/** Unambiguous for any ids: each part is URI-encoded, so the '/' between them cannot occur inside one. */
+export function bindingKeyOf(clientId: string, channelId: string): string {
+  return `${encodeURIComponent(clientId)}/${encodeURIComponent(channelId)}`;
+}
+
+type Env = z.infer<typeof envSchema>;
+
+const FABRIC_ENV_NAMES: Record<string, string> = {
+  baseUrl: 'FABRIC_BASE_URL',
+  authUrl: 'FABRIC_AUTH_URL',
+  clientId: 'FABRIC_CLIENT_ID',
+  clientSecret: 'FABRIC_CLIENT_SECRET',
+  tenantId: 'FABRIC_TENANT_ID',
+  channelId: 'FABRIC_CHANNEL_ID',
+};
+
+function singleChannel(env: Env, useSandbox: boolean): ChannelBinding {
+  const fabric = useSandbox
+    ? sandboxFabricSettings(`http://127.0.0.1:${env.SANDBOX_PORT}`, env.FABRIC_CHANNEL_ID)
+    : fabricSettingsSchema.parse({
+        baseUrl: env.FABRIC_BASE_URL,
+        authUrl: env.FABRIC_AUTH_URL,
+        clientId: env.FABRIC_CLIENT_ID,
+        clientSecret: env.FABRIC_CLIENT_SECRET,
+        tenantId: env.FABRIC_TENANT_ID,
+        channelId: env.FABRIC_CHANNEL_ID,
+      });
+  const tokens = env.RETAILOPS_AUTH_TOKENS ?? (useSandbox ? [SANDBOX_TEST_TOKEN, SEED_EXAMPLE_TICKET] : []);
+  if (tokens.length === 0) throw new ConfigError('RETAILOPS_AUTH_TOKENS is required when a real fabric is configured');
+  return { key: 'default', clientId: env.RETAILOPS_CLIENT_ID ?? null, channelId: null, tokens, fabric };
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) throw new ConfigError(formatIssues('environment', parsed.error));
+  const env = parsed.data;
+  const multiChannel = env.CHANNELS_FILE !== undefined;
+  const useSandbox = !multiChannel && env.FABRIC_BASE_URL === undefined;
+  let channels: ChannelBinding[];
+  try {
+    channels = multiChannel ? loadChannelsFile(env.CHANNELS_FILE as string) : [singleChannel(env, useSandbox)];
+  } catch (error) {
+    if (error instanceof z.ZodError) throw new ConfigError(formatIssues('fabric settings', error, FABRIC_ENV_NAMES));
+    throw error;
+  }
+  const queues = (env.WORKER_QUEUES ?? [...QUEUE_NAMES]).map((name) => {
+    if (!(QUEUE_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigError(`WORKER_QUEUES: unknown queue "${name}" (known: ${QUEUE_NAMES.join(', ')})`);
+    }
+    return name as QueueName;
+  });
+  const config: Config = {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    host: env.HOST,
+    port: env.PORT,
+    v1BasePath: env.V1_BASE_PATH,
+    redisUrl: env.REDIS_URL ?? null,
+    redisCluster: env.REDIS_CLUSTER === 'true',
+    embeddedRedis: { port: env.REDIS_PORT, dataDir: env.REDIS_DATA_DIR },
+    queuePrefix: env.QUEUE_PREFIX,
+    useSandbox,
+    sandboxPort: env.SANDBOX_PORT,
+    fabricTimeoutMs: env.FABRIC_TIMEOUT_MS,
+    fabricBreaker: { threshold: env.FABRIC_BREAKER_THRESHOLD, cooldownMs: env.FABRIC_BREAKER_COOLDOWN_MS },
+    fabricRateLimitPerSecond: env.FABRIC_RATE_LIMIT_PER_SECOND,
+    channels,
+    multiChannel,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    protection: { rateLimit: { max: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS }, maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS },
+    dedupWindowSeconds: env.DEDUP_WINDOW_SECONDS,
+    failedRetentionSeconds: env.FAILED_RETENTION_SECONDS,
+    events: { maxPending: env.EVENTS_MAX_PENDING, perResponse: env.EVENTS_PER_RESPONSE },
+    orderSync: {
+      intervalMs: env.ORDER_SYNC_INTERVAL_MS,
+      since: env.ORDER_SYNC_SINCE ?? (useSandbox ? '1970-01-01T00:00:00.000Z' : null),
+      lookbackDays: env.ORDER_SYNC_LOOKBACK_DAYS,
+    },
+    orderPageSizeMax: env.ORDER_PAGE_SIZE_MAX,
+    worker: {
+      queues,
+      concurrency: env.WORKER_CONCURRENCY,
+      lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+      stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+    },
+    jobs: { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS, backoffMaxMs: env.JOB_BACKOFF_MAX_MS },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    metricsPort: env.METRICS_PORT ?? null,
+    admin: { token: env.ADMIN_TOKEN ?? null, allowRetries: env.ADMIN_ALLOW_RETRIES === 'true' },
+  };
+  return deepFreeze(config);
+}
+
+/** Returns a copy of `config` with other values (tests and the embedded launcher wire ports chosen at run time). */
+export function withOverrides(config: Config, overrides: Partial<Config>): Config {
+  return deepFreeze({ ...config, ...overrides });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}

@@ -1,0 +1,186 @@
+import type { z } from 'zod';
+import type { FabricSettings } from '../config.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
+import { FabricError, responseError, safeJson } from './errors.js';
+import {
+  fabricOrderSchema,
+  fabricReturnResultSchema,
+  fabricSearchResultSchema,
+  fabricShipmentResultSchema,
+  type CancelRequestBody,
+  type FabricOrder,
+  type ReturnRequestBody,
+  type SearchFilter,
+  type ShipmentRequestBody,
+} from './schemas.js';
+import { TokenSource } from './token.js';
+
+/**
+ * fabric Orders API v3, one attempt per call: retries belong to BullMQ alone, so they never multiply. The one
+ * exception is a 401 on a cached token, which is refreshed and tried once more (the token may have been revoked).
+ */
+export interface CallContext {
+  /** Sent as x-fabric-request-id: the job id and attempt, so fabric's logs and ours line up. */
+  readonly requestId: string;
+}
+
+export interface FabricClientOptions {
+  readonly settings: FabricSettings;
+  readonly timeoutMs: number;
+  readonly fetch?: typeof fetch;
+  /** Shared by every client of the same fabric tenant. */
+  readonly breaker?: CircuitBreaker;
+  /** Told of every HTTP exchange with fabric (status 0: no answer), for metrics. */
+  readonly observe?: FabricObserver;
+  /** The tenant's call budget, shared by all workers (shared/fabric/rate-limiter.ts). */
+  readonly limiter?: { acquire(): Promise<void> };
+}
+
+export type FabricObserver = (endpoint: FabricEndpoint, status: number, seconds: number) => void;
+export type FabricEndpoint = 'get-order' | 'search' | 'cancel' | 'return' | 'shipment' | 'update-attributes' | 'token';
+
+export class FabricClient {
+  readonly #settings: FabricSettings;
+  readonly #timeoutMs: number;
+  readonly #fetch: typeof fetch;
+  readonly #tokens: TokenSource;
+  readonly #breaker: CircuitBreaker | undefined;
+  readonly #observe: FabricObserver;
+  readonly #limiter: FabricClientOptions['limiter'];
+
+  constructor(options: FabricClientOptions) {
+    this.#limiter = options.limiter;
+    this.#breaker = options.breaker;
+    this.#observe = options.observe ?? (() => undefined);
+    this.#settings = options.settings;
+    this.#timeoutMs = options.timeoutMs;
+    this.#fetch = options.fetch ?? fetch;
+    this.#tokens = new TokenSource(options.settings, options.timeoutMs, this.#fetch, (status, seconds) => this.#observe('token', status, seconds));
+  }
+
+  /** The order, or null when fabric has no order with that number. */
+  async getOrderByNumber(orderNumber: string, context: CallContext): Promise<FabricOrder | null> {
+    try {
+      return await this.#call('get-order', 'GET', `/orders/order-number/${encodeURIComponent(orderNumber)}`, undefined, fabricOrderSchema, context);
+    } catch (error) {
+      if (error instanceof FabricError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  async searchOrders(
+    query: { filters: SearchFilter[]; sort: string; offset: number; limit: number },
+    context: CallContext,
+  ) {
+    const path = `/orders/search?offset=${query.offset}&limit=${query.limit}`;
+    return this.#call('search', 'POST', path, { filters: query.filters, sort: query.sort }, fabricSearchResultSchema, context);
+  }
+
+  async cancelOrder(orderNumber: string, body: CancelRequestBody, context: CallContext): Promise<FabricOrder> {
+    return this.#call('cancel', 'POST', `/orders/order-number/${encodeURIComponent(orderNumber)}/actions/cancel`, body, fabricOrderSchema, context);
+  }
+
+  async submitReturn(orderNumber: string, body: ReturnRequestBody, context: CallContext) {
+    const path = `/orders/order-number/${encodeURIComponent(orderNumber)}/actions/submit-return-request`;
+    return this.#call('return', 'POST', path, body, fabricReturnResultSchema, context);
+  }
+
+  async createShipment(body: ShipmentRequestBody, context: CallContext) {
+    return this.#call('shipment', 'POST', '/shipments/create-order-shipment', body, fabricShipmentResultSchema, context);
+  }
+
+  async updateAttributes(orderNumber: string, attributes: Record<string, string>, context: CallContext): Promise<FabricOrder> {
+    const path = `/orders/order-number/${encodeURIComponent(orderNumber)}/actions/update-attributes`;
+    return this.#call('update-attributes', 'POST', path, { attributes, keysToRemove: [] }, fabricOrderSchema, context);
+  }
+
+  async #call<T extends z.ZodType>(
+    endpoint: FabricEndpoint,
+    method: string,
+    path: string,
+    body: unknown,
+    schema: T,
+    context: CallContext,
+  ): Promise<z.output<T>> {
+    const attempt = () => this.#attempt(endpoint, method, path, body, schema, context);
+    return this.#breaker ? this.#breaker.run(attempt, `${this.#settings.baseUrl}${path}`) : attempt();
+  }
+
+  async #attempt<T extends z.ZodType>(
+    endpoint: FabricEndpoint,
+    method: string,
+    path: string,
+    body: unknown,
+    schema: T,
+    context: CallContext,
+    isRetryAfterRefresh = false,
+  ): Promise<z.output<T>> {
+    const url = `${this.#settings.baseUrl.replace(/\/$/, '')}${path}`;
+    const token = await this.#tokens.get(context);
+    await this.#limiter?.acquire();
+    const started = performance.now();
+    const observe = (status: number) => this.#observe(endpoint, status, (performance.now() - started) / 1000);
+    let response: Response;
+    try {
+      response = await this.#fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'x-fabric-tenant-id': this.#settings.tenantId,
+          'x-fabric-channel-id': this.#settings.channelId,
+          'x-fabric-request-id': context.requestId,
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+    } catch (error) {
+      observe(0);
+      throw networkError(error, method, url, this.#timeoutMs);
+    }
+    if (response.status === 401 && !isRetryAfterRefresh) {
+      observe(401);
+      await response.body?.cancel();
+      this.#tokens.invalidate(token);
+      return this.#attempt(endpoint, method, path, body, schema, context, true);
+    }
+    const text = await readBody(response, method, url, this.#timeoutMs);
+    observe(response.status);
+    if (!response.ok) throw responseError(response, text, method, url);
+    const parsed = schema.safeParse(text === '' ? {} : safeJson(text));
+    if (!parsed.success) {
+      throw new FabricError(`fabric ${method} ${path} answered ${response.status} with an unexpected body`, {
+        status: response.status,
+        errorCode: 'UNEXPECTED_RESPONSE',
+        requestUrl: url,
+        method,
+        retryAfterMs: null,
+        kind: 'transient',
+      });
+    }
+    return parsed.data;
+  }
+}
+
+async function readBody(response: Response, method: string, url: string, timeoutMs: number): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    throw networkError(error, method, url, timeoutMs);
+  }
+}
+
+function networkError(error: unknown, method: string, url: string, timeoutMs: number): FabricError {
+  const cause = error as Error;
+  const timedOut = cause.name === 'TimeoutError' || cause.name === 'AbortError';
+  const message = timedOut ? `fabric did not answer within ${timeoutMs} ms` : `fabric unreachable: ${cause.message}`;
+  return new FabricError(message, {
+    status: null,
+    errorCode: timedOut ? 'TIMEOUT' : 'NETWORK_ERROR',
+    requestUrl: url,
+    method,
+    retryAfterMs: null,
+    kind: 'transient',
+  });
+}

@@ -1,0 +1,76 @@
+import { fabricErrorBodySchema } from './schemas.js';
+
+/**
+ * Every way a fabric call can fail, mapped to one outcome: transient failures are retried by BullMQ (honouring
+ * Retry-After), permanent ones are not.
+ */
+export type FailureKind = 'transient' | 'permanent';
+
+export class FabricError extends Error {
+  override readonly name = 'FabricError';
+  constructor(
+    message: string,
+    readonly details: {
+      readonly status: number | null;
+      readonly errorCode: string | null;
+      readonly requestUrl: string;
+      readonly method: string;
+      readonly retryAfterMs: number | null;
+      readonly kind: FailureKind;
+    },
+  ) {
+    super(message);
+  }
+
+  get status(): number | null {
+    return this.details.status;
+  }
+
+  get errorCode(): string | null {
+    return this.details.errorCode;
+  }
+
+  get transient(): boolean {
+    return this.details.kind === 'transient';
+  }
+}
+
+/** fabric's "modified by another request": the same call succeeds when repeated. */
+const RETRYABLE_CODES = new Set(['SERVICE-4006']);
+
+export function classifyStatus(status: number, errorCode: string | null): FailureKind {
+  if (errorCode !== null && RETRYABLE_CODES.has(errorCode)) return 'transient';
+  if (status === 408 || status === 425 || status === 429 || status >= 500) return 'transient';
+  return 'permanent';
+}
+
+/** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(header: string | null, now = Date.now()): number | null {
+  if (header === null || header.trim() === '') return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+export function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function responseError(response: Response, text: string, method: string, url: string): FabricError {
+  const body = fabricErrorBodySchema.safeParse(safeJson(text));
+  const errorCode = body.success ? (body.data.errorCode ?? null) : null;
+  const detail = body.success && body.data.message ? body.data.message : text.slice(0, 200) || response.statusText;
+  return new FabricError(`fabric ${method} answered ${response.status}: ${detail}`, {
+    status: response.status,
+    errorCode,
+    requestUrl: url,
+    method,
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+    kind: classifyStatus(response.status, errorCode),
+  });
+}

@@ -1,0 +1,88 @@
+import { Queue, type DefaultJobOptions } from 'bullmq';
+import type { RedisClient } from './redis.js';
+import type { Logger } from './logger.js';
+import type { Config } from './config.js';
+import { OrderLanes } from './order-lanes.js';
+import { JOB_KINDS, QUEUE_NAMES, jobDisplayName, jobIdFor, laneRefnum, queueOf, type JobData, type JobKind, type JobMeta, type JobPayload, type QueueName } from './queues.js';
+
+/**
+ * The BullMQ queues, created once per process on a connection its owner closes. `add` is the only way jobs are
+ * made, so every job gets the same retry and retention policy.
+ */
+export function defaultJobOptions(config: Config): DefaultJobOptions {
+  return {
+    attempts: config.jobs.attempts,
+    // Delay maths lives in workers/retry-policy.ts (the worker's backoffStrategy): Retry-After and jitter.
+    backoff: { type: 'fabric', delay: config.jobs.backoffMs },
+    removeOnComplete: { age: config.dedupWindowSeconds },
+    removeOnFail: { age: Math.max(config.failedRetentionSeconds, config.dedupWindowSeconds) },
+  };
+}
+
+export interface EnqueueResult {
+  readonly jobId: string;
+  readonly queue: QueueName;
+}
+
+export class JobQueues {
+  readonly #queues: Map<QueueName, Queue>;
+
+  readonly #lanes: OrderLanes;
+
+  constructor(connection: RedisClient, config: Config, logger: Logger) {
+    this.#lanes = new OrderLanes(connection, config.queuePrefix);
+    this.#queues = new Map(
+      QUEUE_NAMES.map((name) => {
+        const queue = new Queue(name, {
+          connection,
+          prefix: config.queuePrefix,
+          defaultJobOptions: defaultJobOptions(config),
+          // The ingress must fail fast when RedisClient is away: never wait for a reconnect inside a request.
+          skipWaitingForReady: true,
+        });
+        // The connection's owner logs outages (shared/redis.ts); without a listener BullMQ prints each error.
+        queue.on('error', (error) => logger.debug({ err: error, queue: name }, 'queue error'));
+        return [name, queue];
+      }),
+    );
+  }
+
+  queue(name: QueueName): Queue {
+    const queue = this.#queues.get(name);
+    if (!queue) throw new Error(`unknown queue ${name}`);
+    return queue;
+  }
+
+  all(): Queue[] {
+    return [...this.#queues.values()];
+  }
+
+  /**
+   * Adds the job under its deterministic id (a duplicate of a retained job is a no-op that returns the same id),
+   * then, for an action on one order, appends it to that order's lane (shared/order-lanes.ts). Both happen before
+   * the caller answers 200; a failure of either is a 503 and RetailOPS' retry repeats both harmlessly.
+   */
+  async add<K extends JobKind>(kind: K, meta: JobMeta, payload: JobPayload<K>): Promise<EnqueueResult> {
+    JOB_KINDS[kind].payload.parse(payload);
+    const jobId = jobIdFor(kind, meta.clientId, meta.channelId, payload);
+    const data: JobData<K> = { kind, meta, payload };
+    const name = queueOf(kind);
+    const job = await this.queue(name).add(jobDisplayName(kind, meta, payload), data, { jobId });
+    const refnum = laneRefnum(kind, payload);
+    if (refnum !== null) await this.#lanes.join(meta.bindingKey, refnum, { queue: name, jobId: job.id ?? jobId });
+    return { jobId: job.id ?? jobId, queue: name };
+  }
+
+  /** Asks for an order sync of one channel binding; while one is waiting, another request joins it. */
+  async requestSync(meta: JobMeta): Promise<void> {
+    await this.queue('order').add(
+      jobDisplayName('order.sync', meta, {}),
+      { kind: 'order.sync', meta, payload: {} } satisfies JobData<'order.sync'>,
+      { deduplication: { id: `sync-${meta.bindingKey}` }, removeOnComplete: true, removeOnFail: 100, attempts: 3 },
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all().map((queue) => queue.close()));
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Redis key names outside BullMQ's own. Every key starts with the queue prefix, a hash tag such as `{rob}`, so that
+ * the multi-key scripts below stay in one cluster slot.
+ */
+/** URI-encoded, so ids with ':' or spaces neither break the key layout nor collide with each other. */
+function part(value: string): string {
+  return encodeURIComponent(value);
+}
+
+export function eventKeys(prefix: string, clientId: string, channelId: string) {
+  const base = `${prefix}:events:${part(clientId)}:${part(channelId)}`;
+  return { order: `${base}:order`, body: `${base}:body`, seq: `${base}:seq` } as const;
+}
+
+export function inboxKeys(prefix: string, bindingKey: string) {
+  const base = `${prefix}:inbox:${part(bindingKey)}`;
+  return {
+    pending: `${base}:pending`,
+    orders: `${base}:orders`,
+    seq: `${base}:seq`,
+    watermark: `${base}:watermark`,
+  } as const;
+}
+
+export { part as keyPart };

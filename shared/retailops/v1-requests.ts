@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { amountLike, countLike, idLike, listOf } from './fields.js';
+
+/**
+ * Request schemas of RetailOPS' published channel SDK (v1, ../shared/retailops-sdk-v1/*.json, `links[0].schema`).
+ * Equivalent to the JSON schemas, with two deliberate differences: ids and numbers are accepted as strings too (as
+ * on the seed routes), and an order action requires the order's `channel_order_refnum`, which the JSON schemas leave
+ * optional but without which the channel cannot act.
+ */
+
+const text = z.string().max(1000);
+const dateTime = z.string().max(64);
+
+/** Every v1 request: `action`, `version`, `client_id`, `channel_info` required; the token is checked before. */
+export const v1Envelope = z
+  .object({
+    integration_auth_token: z.string().max(4096).optional(),
+    action: z.string().min(1).max(200),
+    version: countLike,
+    client_id: idLike,
+    channel_info: z.object({ id: idLike.optional() }).loose(),
+  })
+  .loose();
+
+/** `removed` is a boolean in order_update and a string enum of booleans elsewhere: both spellings are accepted. */
+const removedFlag = z.union([z.boolean(), z.enum(['true', 'false'])]).transform((value) => value === true || value === 'true');
+
+const orderItem = z
+  .object({
+    channel_item_refnum: idLike.optional(),
+    sku: idLike.optional(),
+    order_item_id: idLike.optional(),
+    quantity: countLike.optional(),
+    unit_price: amountLike.optional(),
+    removed: removedFlag.optional(),
+  })
+  .loose();
+
+const unshippedItem = z
+  .object({ channel_item_refnum: idLike.optional(), sku: idLike.optional(), unshipped_quantity: countLike.optional() })
+  .loose();
+
+const packageItem = z
+  .object({
+    sku: idLike.optional(),
+    channel_item_refnum: idLike.optional(),
+    retailops_order_item_id: idLike.optional(),
+    retailops_shipment_item_id: idLike.optional(),
+    quantity: countLike.optional(),
+  })
+  .loose();
+
+const shipPackage = z
+  .object({
+    retailops_package_id: idLike,
+    carrier_name: text.optional(),
+    carrier_class_name: text.optional(),
+    channel_ship_code: text.optional(),
+    tracking_number: text.optional(),
+    weight_kg: z.union([z.number(), z.string()]).optional(),
+    date_shipped: dateTime.optional(),
+    package_items: listOf(packageItem).default([]),
+  })
+  .loose();
+
+const shipment = z.object({ retailops_shipment_id: idLike, packages: listOf(shipPackage).default([]) }).loose();
+
+/** The `order` block most order actions carry. */
+const v1Order = z
+  .object({
+    channel_order_refnum: idLike,
+    retailops_order_id: idLike.optional(),
+    grand_total: amountLike.optional(),
+    order_items: listOf(orderItem).default([]),
+    unshipped_items: listOf(unshippedItem).default([]),
+    shipments: listOf(shipment).default([]),
+  })
+  .loose();
+
+const returnItem = z
+  .object({
+    retailops_item_id: idLike.optional(),
+    channel_item_refnum: idLike.optional(),
+    sku: idLike,
+    quantity: countLike.pipe(z.number().min(1, 'must be at least 1')),
+    reason: text.optional(),
+    credit_amt: amountLike.optional(),
+  })
+  .loose();
+
+const v1Return = z
+  .object({
+    retailops_return_id: idLike,
+    retailops_rma_id: z.string().max(200).nullish(),
+    refund_amt: amountLike.optional(),
+    refund_action: text.optional(),
+    items: listOf(returnItem).default([]),
+  })
+  .loose();
+
+export const orderPullV1Request = v1Envelope.extend({
+  page_token: z.string().max(2000).optional(),
+  specific_orders: listOf(z.object({ channel_refnum: idLike }).loose(), 100).optional(),
+});
+
+export const orderAcknowledgeV1Request = v1Envelope.extend({
+  orders: listOf(z.object({ channel_order_refnum: idLike, retailops_order_id: idLike.optional() }).loose()).refine(
+    (orders) => orders.length > 0,
+    'must name at least one order',
+  ),
+});
+
+export const orderCancelV1Request = v1Envelope.extend({
+  order: z.object({ channel_order_refnum: idLike, retailops_order_id: idLike.optional() }).loose(),
+});
+
+export const orderUpdateV1Request = v1Envelope.extend({
+  order: v1Order.refine((order) => order.order_items.length > 0, { message: 'must list the order items', path: ['order_items'] }),
+  rmas: listOf(v1Return).optional(),
+});
+
+export const orderReturnedV1Request = v1Envelope.extend({ order: v1Order, return: v1Return });
+
+export const orderCompleteV1Request = v1Envelope.extend({ order: v1Order });
+
+export const orderShipmentSubmitV1Request = v1Envelope.extend({
+  channel_order_refnum: idLike,
+  retailops_order_id: idLike.optional(),
+  shipment: shipment,
+});
+
+const paymentTransaction = z
+  .object({ payment_processing_type: text.optional(), transaction_type: text.optional(), payment_type: text.optional(), amount: amountLike.optional() })
+  .loose();
+
+export const orderSettlePaymentV1Request = v1Envelope.extend({
+  order: v1Order.optional(),
+  payment: z
+    .object({ currency_code: text.optional(), payment_series_id: idLike.optional(), payment_transactions: listOf(paymentTransaction).default([]) })
+    .loose()
+    .optional(),
+});
+
+export const inventoryPushV1Request = v1Envelope.extend({
+  inventory_updates: listOf(z.object({ sku: idLike, quantity_available: z.number().int().optional() }).loose(), 10_000).optional(),
+});
+
+export const catalogPushV1Request = v1Envelope.extend({ TemplateOutput: z.record(z.string(), z.unknown()).optional() });
+export const catalogGetConfigV1Request = v1Envelope;
+
+export type OrderPullV1Request = z.infer<typeof orderPullV1Request>;
+export type OrderAcknowledgeV1Request = z.infer<typeof orderAcknowledgeV1Request>;
+export type OrderCancelV1Request = z.infer<typeof orderCancelV1Request>;
+export type OrderUpdateV1Request = z.infer<typeof orderUpdateV1Request>;
+export type OrderReturnedV1Request = z.infer<typeof orderReturnedV1Request>;
+export type OrderCompleteV1Request = z.infer<typeof orderCompleteV1Request>;
+export type OrderShipmentSubmitV1Request = z.infer<typeof orderShipmentSubmitV1Request>;
+export type V1Shipment = z.infer<typeof shipment>;

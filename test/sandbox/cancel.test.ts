@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { demoOrderId } from '../../sandbox/demo-orders.js';
+import type { FabricOrder } from '../../sandbox/types.js';
+import { setupSandbox } from './helpers.js';
+
+const cancelUrl = (orderNumber: string): string => `/orders/order-number/${orderNumber}/actions/cancel`;
+const item = (order: FabricOrder, lineItemId: string) => order.items.find((i) => i.lineItemId === lineItemId);
+
+describe('cancel', () => {
+  it('cancels every open unit when no items are given, leaving shipped units alone', async () => {
+    const { v3 } = await setupSandbox();
+    const response = await v3('POST', cancelUrl('496'), { reasonCode: 'CUSTOMER_REQUEST', source: 'RetailOPS' });
+    expect(response.statusCode).toBe(200);
+    const order = response.json() as FabricOrder;
+    expect(order.version).toBe(2);
+    expect(item(order, '496')).toMatchObject({ cancelledQuantity: 1, lineOrderStatus: 'CANCELLED' });
+    expect(item(order, '7397')).toMatchObject({ cancelledQuantity: 3 });
+    expect(item(order, '7395')).toMatchObject({ cancelledQuantity: 0, shippedQuantity: 1 });
+    // The one live unit is shipped, so the order is now shipped rather than cancelled.
+    expect(order.statusCode).toBe('ORDER_SHIPPED');
+  });
+
+  it('fully cancels an unshipped order, then answers 412 ORDER-2004', async () => {
+    const { v3 } = await setupSandbox();
+    const first = await v3('POST', cancelUrl('498'), { reasonCode: 'FRAUD' });
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ statusCode: 'ORDER_CANCELLED', cancelledAt: expect.any(String) });
+
+    const again = await v3('POST', cancelUrl('498'), { reasonCode: 'FRAUD' });
+    expect(again.statusCode).toBe(412);
+    expect(again.json()).toMatchObject({ type: 'CLIENT_ERROR', errorCode: 'ORDER-2004', message: 'Order already cancelled' });
+  });
+
+  it('cancels by orderId too', async () => {
+    const { v3 } = await setupSandbox();
+    const response = await v3('POST', `/orders/${demoOrderId('497')}/actions/cancel`, { reasonCode: 'X' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().statusCode).toBe('ORDER_CANCELLED');
+  });
+
+  it('cancels part of a line item (the seed order_update lowering 7397 from 3 to 2)', async () => {
+    const { v3 } = await setupSandbox();
+    const response = await v3('POST', cancelUrl('496'), {
+      reasonCode: 'QUANTITY_CHANGED',
+      items: [{ lineItemId: '7397', quantity: 1 }],
+    });
+    expect(response.statusCode).toBe(200);
+    const order = response.json() as FabricOrder;
+    expect(item(order, '7397')).toMatchObject({
+      cancelledQuantity: 1,
+      quantityInStatus: expect.objectContaining({ created: 2, cancelled: 1 }),
+      lineOrderStatus: 'PARTIALLY_CANCELLED',
+    });
+    expect(order.statusCode).toBe('ORDER_PARTIALLY_SHIPPED');
+  });
+
+  it('answers 412 ORDER-2011 when nothing is cancellable', async () => {
+    const { v3 } = await setupSandbox();
+    // 496 minus its open units leaves only the shipped 7395.
+    await v3('POST', cancelUrl('496'), { reasonCode: 'R', items: [{ lineItemId: '496', quantity: 1 }, { lineItemId: '7397', quantity: 3 }] });
+    const whole = await v3('POST', cancelUrl('496'), { reasonCode: 'R' });
+    expect(whole.statusCode).toBe(412);
+    expect(whole.json()).toMatchObject({ errorCode: 'ORDER-2011', message: 'No line item available for cancellation' });
+
+    const shippedItem = await v3('POST', cancelUrl('496'), { reasonCode: 'R', items: [{ lineItemId: '7395', quantity: 1 }] });
+    expect(shippedItem.statusCode).toBe(412);
+    expect(shippedItem.json().errorCode).toBe('ORDER-2011');
+  });
+
+  it('answers 412 ORDER-2011 for an unknown line item and ORDER-2012 for too many units, changing nothing', async () => {
+    const { v3 } = await setupSandbox();
+    const unknown = await v3('POST', cancelUrl('496'), {
+      reasonCode: 'R',
+      items: [{ lineItemId: '496', quantity: 1 }, { lineItemId: 'nope', quantity: 1 }],
+    });
+    expect(unknown.statusCode).toBe(412);
+    expect(unknown.json().errorCode).toBe('ORDER-2011');
+
+    const tooMany = await v3('POST', cancelUrl('496'), {
+      reasonCode: 'R',
+      // 2 + 2 of the same line exceed its 3 open units, even though each entry alone fits.
+      items: [{ lineItemId: '496', quantity: 1 }, { lineItemId: '7397', quantity: 2 }, { lineItemId: '7397', quantity: 2 }],
+    });
+    expect(tooMany.statusCode).toBe(412);
+    expect(tooMany.json()).toMatchObject({ errorCode: 'ORDER-2012', message: 'Quantity not available for cancellation' });
+
+    const order = (await v3('GET', '/orders/order-number/496')).json() as FabricOrder;
+    expect(order.version).toBe(1);
+    expect(order.items.every((i) => i.cancelledQuantity === 0)).toBe(true);
+  });
+
+  it('validates the body: 400 SERVICE-4003 without reasonCode, 4002 for bad items', async () => {
+    const { v3 } = await setupSandbox();
+    const noReason = await v3('POST', cancelUrl('496'), { items: [{ lineItemId: '496', quantity: 1 }] });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json()).toMatchObject({ errorCode: 'SERVICE-4003' });
+    expect(noReason.json().message).toContain('reasonCode');
+
+    const zero = await v3('POST', cancelUrl('496'), { reasonCode: 'R', items: [{ lineItemId: '496', quantity: 0 }] });
+    expect(zero.statusCode).toBe(400);
+    expect(zero.json().errorCode).toBe('SERVICE-4002');
+
+    // An empty list must not silently mean "cancel everything".
+    const empty = await v3('POST', cancelUrl('496'), { reasonCode: 'R', items: [] });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().errorCode).toBe('SERVICE-4002');
+  });
+
+  it('answers 404 SERVICE-4004 for an unknown order', async () => {
+    const { v3 } = await setupSandbox();
+    const response = await v3('POST', cancelUrl('999'), { reasonCode: 'R' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ errorCode: 'SERVICE-4004', message: 'Order 999 not found' });
+  });
+});

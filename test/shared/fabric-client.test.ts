@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sandboxFabricSettings } from '../../shared/config.js';
+import { FabricClient } from '../../shared/fabric/client.js';
+import { FabricError } from '../../shared/fabric/errors.js';
+import { startSandbox } from '../../sandbox/server.js';
+import { createSandboxClient } from '../../sandbox/client.js';
+
+/** The fabric client against the sandbox over HTTP: headers, token cache and refresh, errors and timeouts. */
+const running: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((server) => server.close()));
+});
+
+async function sandbox(options: Parameters<typeof startSandbox>[0] = {}) {
+  const server = await startSandbox({ port: 0, ...options });
+  running.push(server);
+  return server;
+}
+
+const call = { requestId: 'job-1.1' };
+
+describe('FabricClient', () => {
+  it('reads an order and sends the tenant, channel and request id headers', async () => {
+    const server = await sandbox();
+    const seen: Record<string, string>[] = [];
+    const recordingFetch: typeof fetch = async (input, init) => {
+      seen.push(Object.fromEntries(Object.entries((init?.headers ?? {}) as Record<string, string>)));
+      return fetch(input, init);
+    };
+    const client = new FabricClient({ settings: sandboxFabricSettings(server.url, '12'), timeoutMs: 2000, fetch: recordingFetch });
+    const order = await client.getOrderByNumber('496', call);
+    expect(order?.orderNumber).toBe('496');
+    expect(order?.items.map((item) => item.sku)).toEqual(['299', '132', '53']);
+    const apiCall = seen.find((headers) => headers['x-fabric-tenant-id']);
+    expect(apiCall).toMatchObject({ 'x-fabric-tenant-id': 'sandbox-tenant', 'x-fabric-channel-id': '12', 'x-fabric-request-id': 'job-1.1' });
+    expect(apiCall?.['authorization']).toMatch(/^Bearer /);
+    expect(await client.getOrderByNumber('nope', call)).toBeNull();
+  });
+
+  it('caches the token and fetches a new one once when fabric refuses it', async () => {
+    let now = Date.now();
+    const server = await sandbox({ now: () => now, tokenTtlSeconds: 600 });
+    let tokenRequests = 0;
+    const countingFetch: typeof fetch = async (input, init) => {
+      if (String(input).includes('/oauth2/')) tokenRequests += 1;
+      return fetch(input, init);
+    };
+    const client = new FabricClient({ settings: sandboxFabricSettings(server.url, '12'), timeoutMs: 2000, fetch: countingFetch });
+    await client.getOrderByNumber('496', call);
+    await client.getOrderByNumber('497', call);
+    expect(tokenRequests).toBe(1);
+    now += 700_000; // fabric's clock passes the token's expiry while the client still holds it
+    expect((await client.getOrderByNumber('498', call))?.orderNumber).toBe('498');
+    expect(tokenRequests).toBe(2);
+  });
+
+  it('maps fabric errors to permanent or transient failures with code, status and Retry-After', async () => {
+    const server = await sandbox();
+    const client = new FabricClient({ settings: sandboxFabricSettings(server.url, '12'), timeoutMs: 2000 });
+    await client.cancelOrder('497', { reasonCode: 'X', source: 'test' }, call);
+    const again = await client.cancelOrder('497', { reasonCode: 'X', source: 'test' }, call).catch((error: unknown) => error);
+    expect(again).toBeInstanceOf(FabricError);
+    expect((again as FabricError).details).toMatchObject({ status: 412, errorCode: 'ORDER-2004', kind: 'permanent' });
+
+    await createSandboxClient(server.url).setFaults({ failNext: 1, status: 429, retryAfterSeconds: 7 });
+    const limited = await client.getOrderByNumber('496', call).catch((error: unknown) => error);
+    expect((limited as FabricError).details).toMatchObject({ status: 429, kind: 'transient', retryAfterMs: 7000 });
+  });
+
+  it('times out a slow answer as a transient failure', async () => {
+    const server = await sandbox({ faults: { latencyMs: 1000 } });
+    const client = new FabricClient({ settings: sandboxFabricSettings(server.url, '12'), timeoutMs: 200 });
+    const error = await client.getOrderByNumber('496', call).catch((caught: unknown) => caught);
+    expect((error as FabricError).details).toMatchObject({ errorCode: 'TIMEOUT', kind: 'transient', status: null });
+  });
+});

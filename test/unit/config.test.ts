@@ -1,0 +1,216 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, QUEUE_NAMES, SANDBOX_TEST_TOKEN, SEED_EXAMPLE_TICKET, withOverrides } from '../../shared/config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'rob-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let fileCount = 0;
+/** Writes a CHANNELS_FILE (an object is JSON-encoded; a string is written as is) and returns its path. */
+function channelsFile(content: unknown): string {
+  const path = join(dir, `channels-${(fileCount += 1)}.json`);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+const fabric = (tenant: string) => ({
+  baseUrl: 'https://api.fabric.inc/v3',
+  authUrl: 'https://acme.login.fabric.inc/oauth2/default/v1/token',
+  clientId: `client-${tenant}`,
+  clientSecret: `secret-${tenant}`,
+  tenantId: tenant,
+});
+
+const realFabricEnv = {
+  FABRIC_BASE_URL: 'https://api.fabric.inc/v3',
+  FABRIC_AUTH_URL: 'https://acme.login.fabric.inc/oauth2/default/v1/token',
+  FABRIC_CLIENT_ID: 'id',
+  FABRIC_CLIENT_SECRET: 'secret',
+  FABRIC_TENANT_ID: 'tenant',
+};
+
+/** The ConfigError loadConfig throws for `env` (fails the test if it throws something else or nothing). */
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('shared/config', () => {
+  describe('defaults', () => {
+    it('runs against the sandbox with the SDK test key and the seed ticket when nothing is configured', () => {
+      const config = loadConfig({});
+      expect(config.useSandbox).toBe(true);
+      expect(config.multiChannel).toBe(false);
+      expect(config.channels).toHaveLength(1);
+      const [binding] = config.channels;
+      expect(binding?.key).toBe('default');
+      expect(binding?.clientId).toBeNull();
+      expect(binding?.channelId).toBeNull();
+      expect(binding?.tokens).toContain('RETAILOPS_SDK');
+      expect(binding?.tokens).toEqual([SANDBOX_TEST_TOKEN, SEED_EXAMPLE_TICKET]);
+      expect(binding?.fabric).toMatchObject({ baseUrl: 'http://127.0.0.1:4010/v3', tenantId: 'sandbox-tenant', channelId: '12' });
+    });
+
+    it('has the documented defaults', () => {
+      const config = loadConfig({});
+      expect(config).toMatchObject({
+        env: 'development',
+        logLevel: 'info',
+        host: '127.0.0.1',
+        port: 8080,
+        redisUrl: null,
+        queuePrefix: '{rob}',
+        fabricTimeoutMs: 10_000,
+        bodyLimitBytes: 1024 * 1024,
+        dedupWindowSeconds: 86_400,
+        events: { maxPending: 1000, perResponse: 100 },
+        orderSync: { since: '1970-01-01T00:00:00.000Z', lookbackDays: 30 },
+        worker: { queues: [...QUEUE_NAMES], concurrency: 10 },
+        jobs: { attempts: 8, backoffMs: 1000, backoffMaxMs: 300_000 },
+      });
+    });
+
+    it('coerces numbers from strings and rejects bad ones', () => {
+      expect(loadConfig({ PORT: '9000', JOB_ATTEMPTS: '3' })).toMatchObject({ port: 9000, jobs: { attempts: 3 } });
+      expect(configError({ PORT: 'abc' }).message).toMatch(/PORT/);
+      expect(configError({ JOB_ATTEMPTS: '0' }).message).toMatch(/JOB_ATTEMPTS/);
+    });
+  });
+
+  describe('RETAILOPS_AUTH_TOKENS', () => {
+    it('reads a comma list, trimming and dropping blanks', () => {
+      expect(loadConfig({ RETAILOPS_AUTH_TOKENS: ' alpha , beta,,gamma ' }).channels[0]?.tokens).toEqual(['alpha', 'beta', 'gamma']);
+    });
+
+    it('reads a JSON array for tokens that contain commas', () => {
+      const tokens = [SEED_EXAMPLE_TICKET, 'plain'];
+      expect(loadConfig({ RETAILOPS_AUTH_TOKENS: JSON.stringify(tokens) }).channels[0]?.tokens).toEqual(tokens);
+      expect(loadConfig({ RETAILOPS_AUTH_TOKENS: ' ["a,b"] ' }).channels[0]?.tokens).toEqual(['a,b']);
+    });
+
+    it('rejects a JSON array that is not of strings', () => {
+      expect(configError({ RETAILOPS_AUTH_TOKENS: '[1,2]' }).message).toMatch(/RETAILOPS_AUTH_TOKENS: must be a comma list or a JSON array of strings/);
+    });
+
+    // JSON.parse's message quotes its input: the token text must not reach the error.
+    it('rejects a malformed JSON array with a ConfigError that does not echo the tokens', () => {
+      const error = configError({ RETAILOPS_AUTH_TOKENS: '["s3cret-token-value", oops' });
+      expect(error.message).toMatch(/RETAILOPS_AUTH_TOKENS/);
+      expect(error.message).not.toContain('s3cret');
+    });
+
+    it('is required with a real fabric', () => {
+      expect(configError(realFabricEnv).message).toMatch(/RETAILOPS_AUTH_TOKENS is required/);
+      const config = loadConfig({ ...realFabricEnv, RETAILOPS_AUTH_TOKENS: 'abcdefgh', RETAILOPS_CLIENT_ID: '497' });
+      expect(config.useSandbox).toBe(false);
+      expect(config.orderSync.since).toBeNull();
+      expect(config.channels[0]).toMatchObject({ key: 'default', clientId: '497', channelId: null, tokens: ['abcdefgh'] });
+      expect(config.channels[0]?.fabric).toEqual({
+        baseUrl: 'https://api.fabric.inc/v3',
+        authUrl: 'https://acme.login.fabric.inc/oauth2/default/v1/token',
+        clientId: 'id',
+        clientSecret: 'secret',
+        tenantId: 'tenant',
+        channelId: '12',
+      });
+    });
+  });
+
+  describe('FABRIC_*', () => {
+    it('FABRIC_BASE_URL without the other settings names each missing field', () => {
+      const error = configError({ FABRIC_BASE_URL: 'https://api.fabric.inc/v3', RETAILOPS_AUTH_TOKENS: 'abcdefgh' });
+      expect(error.message).toMatch(/^Invalid fabric settings:/);
+      for (const name of ['FABRIC_AUTH_URL', 'FABRIC_CLIENT_ID', 'FABRIC_CLIENT_SECRET', 'FABRIC_TENANT_ID']) expect(error.message).toContain(`- ${name}:`);
+      expect(error.message).not.toContain('FABRIC_BASE_URL:');
+    });
+
+    it('rejects a FABRIC_BASE_URL that is not a URL', () => {
+      expect(configError({ FABRIC_BASE_URL: 'not a url' }).message).toMatch(/FABRIC_BASE_URL/);
+    });
+  });
+
+  describe('WORKER_QUEUES', () => {
+    it('selects queues', () => {
+      expect(loadConfig({ WORKER_QUEUES: 'order, return' }).worker.queues).toEqual(['order', 'return']);
+    });
+
+    it('rejects an unknown queue name', () => {
+      expect(configError({ WORKER_QUEUES: 'order,orders' }).message).toBe('WORKER_QUEUES: unknown queue "orders" (known: order, cancel, update, return)');
+    });
+  });
+
+  describe('CHANNELS_FILE', () => {
+    it('loads multi-channel bindings keyed by client and channel', () => {
+      const path = channelsFile({
+        channels: [
+          { clientId: 497, channelId: 21, tokens: ['token-of-497'], fabric: fabric('t1') },
+          { clientId: '498', channelId: '22', tokens: ['token-of-498', 'second-498'], fabric: { ...fabric('t2'), channelId: '13' } },
+        ],
+      });
+      const config = loadConfig({ CHANNELS_FILE: path, RETAILOPS_AUTH_TOKENS: 'ignored-here' });
+      expect(config.multiChannel).toBe(true);
+      expect(config.useSandbox).toBe(false);
+      expect(config.channels.map((binding) => binding.key)).toEqual(['497/21', '498/22']);
+      expect(config.channels[0]).toMatchObject({ clientId: '497', channelId: '21', tokens: ['token-of-497'], fabric: { tenantId: 't1', channelId: '12' } });
+      expect(config.channels[1]).toMatchObject({ clientId: '498', channelId: '22', tokens: ['token-of-498', 'second-498'], fabric: { channelId: '13' } });
+    });
+
+    it('rejects an entry without tokens, or with a short token', () => {
+      const missing = configError({ CHANNELS_FILE: channelsFile({ channels: [{ clientId: 1, channelId: 2, fabric: fabric('t') }] }) });
+      expect(missing.message).toMatch(/^Invalid CHANNELS_FILE .*channels-\d+\.json:/);
+      expect(missing.message).toContain('- channels.0.tokens:');
+      const short = configError({ CHANNELS_FILE: channelsFile({ channels: [{ clientId: 1, channelId: 2, tokens: ['short'], fabric: fabric('t') }] }) });
+      expect(short.message).toContain('channels.0.tokens.0: tokens must be at least 8 characters');
+    });
+
+    it('rejects a bad fabric URL', () => {
+      const error = configError({
+        CHANNELS_FILE: channelsFile({ channels: [{ clientId: 1, channelId: 2, tokens: ['abcdefgh'], fabric: { ...fabric('t'), baseUrl: 'nope' } }] }),
+      });
+      expect(error.message).toContain('- channels.0.fabric.baseUrl:');
+    });
+
+    it('rejects the same client and channel listed twice', () => {
+      const entry = { clientId: '497', channelId: '21', tokens: ['abcdefgh'], fabric: fabric('t') };
+      const error = configError({ CHANNELS_FILE: channelsFile({ channels: [entry, { ...entry, clientId: 497, channelId: 21 }] }) });
+      expect(error.message).toMatch(/client 497 channel 21 is listed twice/);
+    });
+
+    it('rejects an empty list, a file that is not JSON, and a missing file', () => {
+      expect(configError({ CHANNELS_FILE: channelsFile({ channels: [] }) }).message).toContain('- channels:');
+      expect(configError({ CHANNELS_FILE: channelsFile('{ "channels": [ ') }).message).toMatch(/CHANNELS_FILE .* cannot be read as JSON/);
+      expect(configError({ CHANNELS_FILE: join(dir, 'missing.json') }).message).toMatch(/missing\.json cannot be read as JSON: ENOENT/);
+    });
+  });
+
+  describe('freezing', () => {
+    it('returns a deeply frozen config', () => {
+      const config = loadConfig({});
+      expect(Object.isFrozen(config)).toBe(true);
+      expect(Object.isFrozen(config.channels)).toBe(true);
+      expect(Object.isFrozen(config.channels[0])).toBe(true);
+      expect(Object.isFrozen(config.channels[0]?.tokens)).toBe(true);
+      expect(Object.isFrozen(config.channels[0]?.fabric)).toBe(true);
+      expect(Object.isFrozen(config.worker.queues)).toBe(true);
+      expect(() => {
+        (config as { port: number }).port = 1;
+      }).toThrow(TypeError);
+      expect(() => (config.channels[0]?.tokens as string[]).push('x')).toThrow(TypeError);
+    });
+
+    it('withOverrides returns a frozen copy', () => {
+      const config = loadConfig({});
+      const changed = withOverrides(config, { port: 1234 });
+      expect(changed.port).toBe(1234);
+      expect(config.port).toBe(8080);
+      expect(Object.isFrozen(changed)).toBe(true);
+    });
+  });
+});

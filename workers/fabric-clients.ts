@@ -1,0 +1,77 @@
+import type { Config } from '../shared/config.js';
+import { bindingByKey } from '../shared/channels.js';
+import { createHash } from 'node:crypto';
+import type { RedisClient } from '../shared/redis.js';
+import { CircuitBreaker } from '../shared/fabric/circuit-breaker.js';
+import { FabricRateLimiter } from '../shared/fabric/rate-limiter.js';
+import { FabricClient } from '../shared/fabric/client.js';
+import type { Logger } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
+
+/**
+ * One fabric client (and so one cached token) per channel binding, made on first use; one circuit breaker per
+ * fabric tenant, shared by the bindings that use it; one call budget per tenant, shared through RedisClient by every
+ * worker process (FABRIC_RATE_LIMIT_PER_SECOND).
+ */
+export class FabricClients {
+  readonly #config: Config;
+  readonly #logger: Logger;
+  readonly #clients = new Map<string, FabricClient>();
+  readonly #breakers = new Map<string, CircuitBreaker>();
+
+  readonly #metrics: Metrics | undefined;
+  readonly #redis: RedisClient;
+
+  constructor(config: Config, logger: Logger, redis: RedisClient, metrics?: Metrics) {
+    this.#config = config;
+    this.#logger = logger;
+    this.#redis = redis;
+    this.#metrics = metrics;
+  }
+
+  for(bindingKey: string): FabricClient {
+    let client = this.#clients.get(bindingKey);
+    if (!client) {
+      const binding = bindingByKey(this.#config, bindingKey);
+      if (!binding) throw new Error(`no channel binding "${bindingKey}" is configured`);
+      const tenant = `${binding.fabric.baseUrl} tenant ${binding.fabric.tenantId}`;
+      let breaker = this.#breakers.get(tenant);
+      if (!breaker) {
+        const states = { closed: 0, 'half-open': 1, open: 2 } as const;
+        this.#metrics?.circuitState.set({ tenant }, 0);
+        breaker = new CircuitBreaker({
+          name: tenant,
+          ...this.#config.fabricBreaker,
+          logger: this.#logger,
+          onStateChange: (state) => this.#metrics?.circuitState.set({ tenant }, states[state]),
+        });
+        this.#breakers.set(tenant, breaker);
+      }
+      const metrics = this.#metrics;
+      client = new FabricClient({
+        settings: binding.fabric,
+        timeoutMs: this.#config.fabricTimeoutMs,
+        breaker,
+        ...(this.#config.fabricRateLimitPerSecond > 0
+          ? {
+              limiter: new FabricRateLimiter(
+                this.#redis,
+                `${this.#config.queuePrefix}:fabric-rate:${createHash('sha256').update(tenant).digest('hex').slice(0, 16)}`,
+                this.#config.fabricRateLimitPerSecond,
+              ),
+            }
+          : {}),
+        ...(metrics
+          ? {
+              observe: (endpoint, status, seconds) => {
+                metrics.fabricRequests.inc({ endpoint, status: String(status) });
+                metrics.fabricDuration.observe({ endpoint }, seconds);
+              },
+            }
+          : {}),
+      });
+      this.#clients.set(bindingKey, client);
+    }
+    return client;
+  }
+}

@@ -1,0 +1,25 @@
+import type { Logger } from 'pino';
+import type { FabricClient, CallContext } from '../shared/fabric/client.js';
+import type { EventStore } from '../shared/events/store.js';
+import type { InboxStore } from '../shared/inbox/store.js';
+import type { Config } from '../shared/config.js';
+import type { JobKind, JobMeta, JobPayload } from '../shared/queues.js';
+
+/** What a job handler may use: narrow, so handlers are functions of the payload and these. */
+export interface HandlerContext {
+  readonly fabric: FabricClient;
+  readonly call: CallContext;
+  readonly meta: JobMeta;
+  readonly logger: Logger;
+  readonly inbox: InboxStore;
+  readonly events: EventStore;
+  readonly config: Config;
+}
+
+/** How a job ended well: a short outcome for the log line and how many mutating fabric calls it made. */
+export interface HandlerResult {
+  readonly outcome: string;
+  readonly fabricCalls: number;
+}
+
+export type JobHandler<K extends JobKind> = (payload: JobPayload<K>, context: HandlerContext) => Promise<HandlerResult>;

@@ -1,0 +1,22 @@
+import { ActionRejectedError } from '../action-rejected.js';
+import type { JobHandler } from '../handler.js';
+import { createShipments } from './create-shipments.js';
+import { OpenUnits, planPackages, type PlanProblem } from './plan-shipments.js';
+
+/**
+ * order_shipment_submit (v1): one fabric shipment per RetailOPS package, numbered from RetailOPS' shipment and
+ * package ids, so a resubmitted shipment, or a later complete naming the same packages, creates nothing twice.
+ */
+export const submitShipment: JobHandler<'order.shipment'> = async (payload, { fabric, call }) => {
+  const order = await fabric.getOrderByNumber(payload.refnum, call);
+  if (!order) throw new ActionRejectedError('ORDER_NOT_FOUND', `Order ${payload.refnum} does not exist in fabric`);
+  const problems: PlanProblem[] = [];
+  const shipments = planPackages(payload.refnum, payload.packages, order, new OpenUnits(order), { unlistedShipsRest: false, excluded: new Set() }, problems);
+  if (problems.length > 0) {
+    throw new ActionRejectedError('ITEM_NOT_FOUND', problems.map((problem) => problem.reason).join('; '), [], {
+      refs: problems.map((problem) => problem.ref),
+    });
+  }
+  const calls = await createShipments(fabric, shipments, call);
+  return { outcome: `${shipments.length} shipment(s)`, fabricCalls: calls };
+};

@@ -1,0 +1,102 @@
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Config } from '../shared/config.js';
+import type { EventStore } from '../shared/events/store.js';
+import { FabricError } from '../shared/fabric/errors.js';
+import type { InboxStore } from '../shared/inbox/store.js';
+import type { Metrics } from '../shared/metrics.js';
+import type { JobLiveness, OrderLanes } from '../shared/order-lanes.js';
+import { JOB_KINDS, jobDataSchema, laneRefnum, type JobData, type JobKind, type QueueName } from '../shared/queues.js';
+import { ActionRejectedError } from './action-rejected.js';
+import type { FabricClients } from './fabric-clients.js';
+import { failureEvent } from './failure-event.js';
+import type { HandlerContext, HandlerResult, JobHandler } from './handler.js';
+import { HANDLERS } from './handlers.js';
+
+export interface ProcessorDeps {
+  readonly config: Config;
+  readonly fabricClients: FabricClients;
+  readonly events: EventStore;
+  readonly inbox: InboxStore;
+  readonly lanes: OrderLanes;
+  /** Whether a job can still run (waiting, delayed, active): a lane head that cannot is dropped. */
+  readonly isLive: JobLiveness;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/** How long a job whose order has an earlier action still running waits before it looks again. */
+const LANE_RECHECK_MS = 200;
+
+function isPermanent(error: unknown): boolean {
+  return error instanceof ActionRejectedError || (error instanceof FabricError && !error.transient);
+}
+
+/**
+ * Runs one job: parses its data, calls its handler, and decides what a failure means. A permanent failure, or a
+ * transient one on the last attempt, stores a failure event for RetailOPS; permanent ones are not retried.
+ */
+export function buildProcessor(deps: ProcessorDeps) {
+  return async (job: Job, token?: string): Promise<HandlerResult> => {
+    const data = parseJob(job);
+    // requestId ties the job's lines to the webhook that created it.
+    const logger = deps.logger.child({ jobId: job.id, requestId: data.meta.requestId, queue: job.queueName, kind: data.kind, attempt: job.attemptsMade + 1 });
+    const refnum = laneRefnum(data.kind, data.payload);
+    if (refnum !== null && job.id) {
+      const entry = { queue: job.queueName as QueueName, jobId: job.id };
+      if (!(await deps.lanes.isTurn(data.meta.bindingKey, refnum, entry, deps.isLive))) {
+        // An earlier action of this order has not finished: wait without using an attempt.
+        await job.moveToDelayed(Date.now() + LANE_RECHECK_MS + Math.floor(Math.random() * LANE_RECHECK_MS), token);
+        throw new DelayedError();
+      }
+    }
+    const context: HandlerContext = {
+      fabric: deps.fabricClients.for(data.meta.bindingKey),
+      call: { requestId: `${job.id}.${job.attemptsMade + 1}` },
+      meta: data.meta,
+      logger,
+      inbox: deps.inbox,
+      events: deps.events,
+      config: deps.config,
+    };
+    const started = performance.now();
+    try {
+      const handler = HANDLERS[data.kind] as JobHandler<JobKind>;
+      const result = await handler(data.payload, context);
+      deps.metrics.jobDuration.observe({ queue: job.queueName, outcome: 'completed' }, (performance.now() - started) / 1000);
+      logger.info({ outcome: result.outcome, fabricCalls: result.fabricCalls, ms: Math.round(performance.now() - started) }, 'job done');
+      return result;
+    } catch (error) {
+      if (error instanceof FabricError && error.errorCode === 'CIRCUIT_OPEN') {
+        // Nothing was sent: wait for the circuit's probe without spending one of the job's attempts.
+        logger.info({ retryAfterMs: error.details.retryAfterMs }, 'fabric circuit open: job waits');
+        await job.moveToDelayed(Date.now() + (error.details.retryAfterMs ?? 1000), token);
+        throw new DelayedError();
+      }
+      const failure = error instanceof Error ? error : new Error(String(error));
+      const permanent = isPermanent(failure);
+      const attempts = job.opts.attempts ?? 1;
+      const final = permanent || job.attemptsMade + 1 >= attempts;
+      const fields = { err: failure, permanent, final, ms: Math.round(performance.now() - started) };
+      deps.metrics.jobDuration.observe({ queue: job.queueName, outcome: final ? 'failed' : 'retried' }, (performance.now() - started) / 1000);
+      if (!final) {
+        deps.metrics.jobRetries.inc({ queue: job.queueName });
+        logger.warn(fields, 'job attempt failed, will retry');
+        throw failure;
+      }
+      logger.error(fields, 'job failed for good');
+      if (data.kind !== 'order.sync' && job.id) {
+        await deps.events.add({ clientId: data.meta.clientId, channelId: data.meta.channelId }, failureEvent(job.id, data, failure, job.attemptsMade + 1));
+      }
+      throw permanent ? new UnrecoverableError(failure.message) : failure;
+    }
+  };
+}
+
+function parseJob(job: Job): JobData {
+  const envelope = jobDataSchema.safeParse(job.data);
+  if (!envelope.success) throw new UnrecoverableError(`job ${job.id} has unreadable data: ${envelope.error.message}`);
+  const payload = JOB_KINDS[envelope.data.kind].payload.safeParse(envelope.data.payload);
+  if (!payload.success) throw new UnrecoverableError(`job ${job.id} has an unreadable ${envelope.data.kind} payload`);
+  return { kind: envelope.data.kind, meta: envelope.data.meta, payload: payload.data } as JobData;
+}

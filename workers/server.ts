@@ -1,0 +1,132 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { RedisClient } from '../shared/redis.js';
+import { createMetrics, type Metrics } from '../shared/metrics.js';
+import type { Logger } from 'pino';
+import type { Config } from '../shared/config.js';
+import { EventStore } from '../shared/events/store.js';
+import { InboxStore } from '../shared/inbox/store.js';
+import { OrderLanes, type JobLiveness } from '../shared/order-lanes.js';
+import { QUEUE_NAMES, laneRefnum, type JobData } from '../shared/queues.js';
+import { closeRedis, createRedis } from '../shared/redis.js';
+import { FabricClients } from './fabric-clients.js';
+import { buildProcessor } from './process-job.js';
+import { backoffDelay } from './retry-policy.js';
+
+export interface RunningWorkers {
+  readonly workers: readonly Worker[];
+  /** The queues this process reads (lanes, metrics). */
+  readonly queues: readonly Queue[];
+  readonly redis: RedisClient;
+  readonly metrics: Metrics;
+  /**
+   * Stops taking jobs and waits for the active ones, at most `timeoutMs` (default SHUTDOWN_TIMEOUT_MS); jobs still
+   * running then are abandoned to be taken back as stalled jobs by another worker (or this one after a restart).
+   */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * One BullMQ Worker per queue in WORKER_QUEUES, sharing a processor; plus, when this process serves the order
+ * queue, the repeatable order sync of every channel binding.
+ */
+export async function startWorkers(config: Config, logger: Logger, metrics: Metrics = createMetrics()): Promise<RunningWorkers> {
+  if (!config.redisUrl) throw new Error('REDIS_URL is required (npm start provides an embedded Redis)');
+  const redis = createRedis(config.redisUrl, 'worker', logger, 'worker', config.redisCluster);
+  const events = new EventStore(redis, { prefix: config.queuePrefix, ...config.events }, logger, metrics);
+  const inbox = new InboxStore(redis, config.queuePrefix);
+  const lanes = new OrderLanes(redis, config.queuePrefix);
+  const readers = new Map(
+    QUEUE_NAMES.map((name) => {
+      const reader = new Queue(name, { connection: redis, prefix: config.queuePrefix });
+      reader.on('error', (error) => logger.debug({ err: error, queue: name }, 'queue reader error'));
+      return [name, reader];
+    }),
+  );
+  const isLive: JobLiveness = async ({ queue, jobId }) => {
+    const state = await readers.get(queue)?.getJobState(jobId);
+    return state !== undefined && state !== 'completed' && state !== 'failed' && state !== 'unknown';
+  };
+  const deps = { config, fabricClients: new FabricClients(config, logger, redis, metrics), events, inbox, lanes, isLive, logger, metrics };
+  const processor = buildProcessor(deps);
+  const backoff = { baseMs: config.jobs.backoffMs, maxMs: config.jobs.backoffMaxMs };
+
+  const workers = config.worker.queues.map((name) => {
+    const worker = new Worker(name, processor, {
+      connection: redis,
+      prefix: config.queuePrefix,
+      concurrency: config.worker.concurrency,
+      lockDuration: config.worker.lockDurationMs,
+      stalledInterval: config.worker.stalledIntervalMs,
+      settings: { backoffStrategy: (attemptsMade, _type, error) => backoffDelay(attemptsMade, backoff, error) },
+    });
+    worker.on('error', (error) => logger.error({ err: error, queue: name }, 'worker error'));
+    // Leaving the lane once BullMQ has recorded the outcome lets the order's next action start at once.
+    const leave = (job: Job | undefined) => {
+      const data = job?.data as JobData | undefined;
+      const refnum = data ? laneRefnum(data.kind, data.payload) : null;
+      if (!job?.id || !data || refnum === null) return;
+      deps.lanes.leave(data.meta.bindingKey, refnum, { queue: name, jobId: job.id }).catch((error: unknown) => {
+        logger.warn({ err: error, jobId: job.id }, 'lane not updated; the next job of the order will clean it');
+      });
+    };
+    worker.on('completed', leave);
+    worker.on('failed', (job) => {
+      if (job && (job.finishedOn !== undefined || job.attemptsMade >= (job.opts.attempts ?? 1))) leave(job);
+    });
+    return worker;
+  });
+
+  if (config.worker.queues.includes('order')) await scheduleOrderSync(config, redis, logger);
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  logger.info({ queues: config.worker.queues, concurrency: config.worker.concurrency }, 'workers running');
+
+  return {
+    workers,
+    queues: [...readers.values()],
+    redis,
+    metrics,
+    close: async (timeoutMs = config.shutdownTimeoutMs) => {
+      const graceful = Promise.all(workers.map((worker) => worker.close()));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        graceful.then(() => false),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) {
+        logger.warn({ timeoutMs }, 'active jobs did not finish in time: leaving them to be retried as stalled');
+        await Promise.all(workers.map((worker) => worker.close(true)));
+      }
+      await Promise.all([...readers.values()].map((queue) => queue.close()));
+      await closeRedis(redis);
+    },
+  };
+}
+
+async function scheduleOrderSync(config: Config, redis: ReturnType<typeof createRedis>, logger: Logger): Promise<void> {
+  const queue = new Queue('order', { connection: redis, prefix: config.queuePrefix });
+  try {
+    for (const binding of config.channels) {
+      const data: JobData<'order.sync'> = {
+        kind: 'order.sync',
+        meta: {
+          clientId: binding.clientId ?? 'default',
+          channelId: binding.channelId ?? 'default',
+          bindingKey: binding.key,
+          requestId: `schedule-${binding.key}`,
+          receivedAt: new Date().toISOString(),
+          sourceAction: null,
+        },
+        payload: {},
+      };
+      await queue.upsertJobScheduler(
+        `sync-${binding.key}`,
+        { every: config.orderSync.intervalMs },
+        { name: 'order.sync', data, opts: { removeOnComplete: true, removeOnFail: 100, attempts: 3 } },
+      );
+    }
+    logger.info({ everyMs: config.orderSync.intervalMs, bindings: config.channels.length }, 'order sync scheduled');
+  } finally {
+    await queue.close();
+  }
+}
