@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ingressLogger } from './logger.js';
 import type { IngressDeps } from './context.js';
@@ -28,7 +28,7 @@ export function buildIngressApp(deps: IngressDeps, logger: Logger): FastifyInsta
     bodyLimit: deps.config.bodyLimitBytes,
     routerOptions: { querystringParser: parseQueryString },
     // One line per request (below) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
     genReqId: (request) => {
       const given = request.headers['x-request-id'];

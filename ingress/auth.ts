@@ -23,15 +23,31 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-/** Constant-time equality: both sides hashed to equal length first, so neither length nor content leaks by timing. */
-export function tokensEqual(presented: string, expected: string): boolean {
-  return timingSafeEqual(digest(presented), digest(expected));
+/** The configured tokens' digests, computed once: they are a small fixed set, and hashing them was per request. */
+const configuredDigests = new Map<string, Buffer>();
+
+function configuredDigest(token: string): Buffer {
+  let cached = configuredDigests.get(token);
+  if (!cached) {
+    cached = digest(token);
+    configuredDigests.set(token, cached);
+  }
+  return cached;
+}
+
+/**
+ * Constant-time equality: both sides hashed to equal length first, so neither length nor content leaks by timing.
+ * `presented` may be given as its digest already, so a request hashes its token once however many are configured.
+ */
+export function tokensEqual(presented: string | Buffer, expected: string): boolean {
+  return timingSafeEqual(typeof presented === 'string' ? digest(presented) : presented, configuredDigest(expected));
 }
 
 export function authenticate(config: Config, credentials: PresentedCredentials): Caller {
   const { token } = credentials;
   if (token === null || token === '') throw new UnauthorizedError('missing credentials (headers.ticket or Authorization: Bearer)');
-  const candidates = bindingsForToken(config, (expected) => tokensEqual(token, expected));
+  const presented = digest(token);
+  const candidates = bindingsForToken(config, (expected) => tokensEqual(presented, expected));
   if (candidates.length === 0) throw new UnauthorizedError('invalid credentials');
 
   const forClient =

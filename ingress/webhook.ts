@@ -35,6 +35,12 @@ export interface WebhookRoute<S extends z.ZodType> {
   readonly credentials?: (request: FastifyRequest, payload: unknown) => PresentedCredentials;
   /** Does the route's work: enqueue, or read the inbox. */
   readonly handle: (context: WebhookContext<z.output<S>>) => Promise<WebhookResult | void>;
+  /**
+   * The action stores events this very response must carry (order_ack's unknown refnums): read the pending events
+   * after it. Otherwise they are read alongside it, which saves a round trip and means a response never carries
+   * the failure of its own job, only what earlier work produced.
+   */
+  readonly storesOwnEvents?: boolean;
 }
 
 declare module 'fastify' {
@@ -77,9 +83,12 @@ export function registerWebhook<S extends z.ZodType>(app: FastifyInstance, deps:
         sourceAction: actionOf(input),
       };
       try {
-        const result = (await route.handle({ input, caller, meta, request })) ?? {};
         const scope = { clientId: caller.clientId, channelId: caller.channelId };
-        const pending = await deps.events.peek(scope);
+        const context = { input, caller, meta, request };
+        const [handled, pending] = route.storesOwnEvents
+          ? [await route.handle(context), await deps.events.peek(scope)]
+          : await Promise.all([route.handle(context), deps.events.peek(scope)]);
+        const result = handled ?? {};
         request.deliveredEvents = { scope, ids: pending.map((event) => event.id) };
         const events = renderEvents([...pending, ...(result.notices ?? [])], route.dialect);
         return reply.code(200).send({ ...result.fields, events });

@@ -3,7 +3,7 @@ import type { RedisClient } from './redis.js';
 import type { Logger } from './logger.js';
 import type { Config } from './config.js';
 import { OrderLanes } from './order-lanes.js';
-import { JOB_KINDS, QUEUE_NAMES, jobDisplayName, jobIdFor, laneRefnum, queueOf, type JobData, type JobKind, type JobMeta, type JobPayload, type QueueName } from './queues.js';
+import { QUEUE_NAMES, jobDisplayName, jobIdFor, laneRefnum, queueOf, type JobData, type JobKind, type JobMeta, type JobPayload, type QueueName } from './queues.js';
 
 /**
  * The BullMQ queues, created once per process on a connection its owner closes. `add` is the only way jobs are
@@ -60,10 +60,10 @@ export class JobQueues {
   /**
    * Adds the job under its deterministic id (a duplicate of a retained job is a no-op that returns the same id),
    * then, for an action on one order, appends it to that order's lane (shared/order-lanes.ts). Both happen before
-   * the caller answers 200; a failure of either is a 503 and RetailOPS' retry repeats both harmlessly.
+   * the caller answers 200; a failure of either is a 503 and RetailOPS' retry repeats both harmlessly. The payload
+   * is not validated again here: its type is the contract, and the worker parses what it takes from Redis.
    */
   async add<K extends JobKind>(kind: K, meta: JobMeta, payload: JobPayload<K>): Promise<EnqueueResult> {
-    JOB_KINDS[kind].payload.parse(payload);
     const jobId = jobIdFor(kind, meta.clientId, meta.channelId, payload);
     const data: JobData<K> = { kind, meta, payload };
     const name = queueOf(kind);

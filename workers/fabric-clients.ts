@@ -5,6 +5,7 @@ import type { RedisClient } from '../shared/redis.js';
 import { CircuitBreaker } from '../shared/fabric/circuit-breaker.js';
 import { FabricRateLimiter } from '../shared/fabric/rate-limiter.js';
 import { FabricClient } from '../shared/fabric/client.js';
+import { createHttpTransport } from '../shared/fabric/http.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
 
@@ -18,6 +19,8 @@ export class FabricClients {
   readonly #logger: Logger;
   readonly #clients = new Map<string, FabricClient>();
   readonly #breakers = new Map<string, CircuitBreaker>();
+  /** One keep-alive connection pool for every binding: undici pools per origin within it. */
+  readonly #http = createHttpTransport();
 
   readonly #metrics: Metrics | undefined;
   readonly #redis: RedisClient;
@@ -51,6 +54,7 @@ export class FabricClients {
       client = new FabricClient({
         settings: binding.fabric,
         timeoutMs: this.#config.fabricTimeoutMs,
+        transport: this.#http.send,
         breaker,
         ...(this.#config.fabricRateLimitPerSecond > 0
           ? {
@@ -73,5 +77,10 @@ export class FabricClients {
       this.#clients.set(bindingKey, client);
     }
     return client;
+  }
+
+  /** Closes the connection pool; `abandon` cuts off calls still in flight (their jobs are retried as stalled). */
+  async close(abandon = false): Promise<void> {
+    await this.#http.close(abandon);
   }
 }

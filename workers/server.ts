@@ -46,7 +46,8 @@ export async function startWorkers(config: Config, logger: Logger, metrics: Metr
     const state = await readers.get(queue)?.getJobState(jobId);
     return state !== undefined && state !== 'completed' && state !== 'failed' && state !== 'unknown';
   };
-  const deps = { config, fabricClients: new FabricClients(config, logger, redis, metrics), events, inbox, lanes, isLive, logger, metrics };
+  const fabricClients = new FabricClients(config, logger, redis, metrics);
+  const deps = { config, fabricClients, events, inbox, lanes, isLive, logger, metrics };
   const processor = buildProcessor(deps);
   const backoff = { baseMs: config.jobs.backoffMs, maxMs: config.jobs.backoffMaxMs };
 
@@ -97,6 +98,7 @@ export async function startWorkers(config: Config, logger: Logger, metrics: Metr
         logger.warn({ timeoutMs }, 'active jobs did not finish in time: leaving them to be retried as stalled');
         await Promise.all(workers.map((worker) => worker.close(true)));
       }
+      await fabricClients.close(timedOut);
       await Promise.all([...readers.values()].map((queue) => queue.close()));
       await closeRedis(redis);
     },

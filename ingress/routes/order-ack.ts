@@ -11,6 +11,7 @@ export function registerOrderAck(app: FastifyInstance, deps: IngressDeps): void 
     url: '/orders/order_ack',
     schema: orderAckRequest,
     dialect: 'handle',
+    storesOwnEvents: true, // unknown refnums are warnings in this very response
     handle: async ({ input, caller, meta }) => {
       await acknowledgeOrders(deps, caller, meta, input.data.order.acks);
     },

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { FabricSettings } from '../config.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { FabricError, responseError, safeJson } from './errors.js';
+import { HttpTimeoutError, type HttpResponse, type HttpTransport } from './http.js';
 import {
   fabricOrderSchema,
   fabricReturnResultSchema,
@@ -27,7 +28,8 @@ export interface CallContext {
 export interface FabricClientOptions {
   readonly settings: FabricSettings;
   readonly timeoutMs: number;
-  readonly fetch?: typeof fetch;
+  /** The HTTP pool (shared/fabric/http.ts), shared by every client of a process; its owner closes it. */
+  readonly transport: HttpTransport;
   /** Shared by every client of the same fabric tenant. */
   readonly breaker?: CircuitBreaker;
   /** Told of every HTTP exchange with fabric (status 0: no answer), for metrics. */
@@ -42,7 +44,7 @@ export type FabricEndpoint = 'get-order' | 'search' | 'cancel' | 'return' | 'shi
 export class FabricClient {
   readonly #settings: FabricSettings;
   readonly #timeoutMs: number;
-  readonly #fetch: typeof fetch;
+  readonly #send: HttpTransport;
   readonly #tokens: TokenSource;
   readonly #breaker: CircuitBreaker | undefined;
   readonly #observe: FabricObserver;
@@ -54,8 +56,8 @@ export class FabricClient {
     this.#observe = options.observe ?? (() => undefined);
     this.#settings = options.settings;
     this.#timeoutMs = options.timeoutMs;
-    this.#fetch = options.fetch ?? fetch;
-    this.#tokens = new TokenSource(options.settings, options.timeoutMs, this.#fetch, (status, seconds) => this.#observe('token', status, seconds));
+    this.#send = options.transport;
+    this.#tokens = new TokenSource(options.settings, options.timeoutMs, this.#send, (status, seconds) => this.#observe('token', status, seconds));
   }
 
   /** The order, or null when fabric has no order with that number. */
@@ -96,7 +98,7 @@ export class FabricClient {
 
   async #call<T extends z.ZodType>(
     endpoint: FabricEndpoint,
-    method: string,
+    method: 'GET' | 'POST',
     path: string,
     body: unknown,
     schema: T,
@@ -108,7 +110,7 @@ export class FabricClient {
 
   async #attempt<T extends z.ZodType>(
     endpoint: FabricEndpoint,
-    method: string,
+    method: 'GET' | 'POST',
     path: string,
     body: unknown,
     schema: T,
@@ -120,10 +122,11 @@ export class FabricClient {
     await this.#limiter?.acquire();
     const started = performance.now();
     const observe = (status: number) => this.#observe(endpoint, status, (performance.now() - started) / 1000);
-    let response: Response;
+    let response: HttpResponse;
     try {
-      response = await this.#fetch(url, {
+      response = await this.#send({
         method,
+        url,
         headers: {
           authorization: `Bearer ${token}`,
           'content-type': 'application/json',
@@ -133,7 +136,7 @@ export class FabricClient {
           'x-fabric-request-id': context.requestId,
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        timeoutMs: this.#timeoutMs,
       });
     } catch (error) {
       observe(0);
@@ -141,13 +144,12 @@ export class FabricClient {
     }
     if (response.status === 401 && !isRetryAfterRefresh) {
       observe(401);
-      await response.body?.cancel();
       this.#tokens.invalidate(token);
       return this.#attempt(endpoint, method, path, body, schema, context, true);
     }
-    const text = await readBody(response, method, url, this.#timeoutMs);
     observe(response.status);
-    if (!response.ok) throw responseError(response, text, method, url);
+    const { text } = response;
+    if (response.status < 200 || response.status > 299) throw responseError(response, method, url);
     const parsed = schema.safeParse(text === '' ? {} : safeJson(text));
     if (!parsed.success) {
       throw new FabricError(`fabric ${method} ${path} answered ${response.status} with an unexpected body`, {
@@ -163,17 +165,9 @@ export class FabricClient {
   }
 }
 
-async function readBody(response: Response, method: string, url: string, timeoutMs: number): Promise<string> {
-  try {
-    return await response.text();
-  } catch (error) {
-    throw networkError(error, method, url, timeoutMs);
-  }
-}
-
 function networkError(error: unknown, method: string, url: string, timeoutMs: number): FabricError {
   const cause = error as Error;
-  const timedOut = cause.name === 'TimeoutError' || cause.name === 'AbortError';
+  const timedOut = cause instanceof HttpTimeoutError;
   const message = timedOut ? `fabric did not answer within ${timeoutMs} ms` : `fabric unreachable: ${cause.message}`;
   return new FabricError(message, {
     status: null,

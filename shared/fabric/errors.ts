@@ -1,3 +1,4 @@
+import type { HttpResponse } from './http.js';
 import { fabricErrorBodySchema } from './schemas.js';
 
 /**
@@ -61,7 +62,8 @@ export function safeJson(text: string): unknown {
   }
 }
 
-export function responseError(response: Response, text: string, method: string, url: string): FabricError {
+export function responseError(response: HttpResponse, method: string, url: string): FabricError {
+  const { text } = response;
   const body = fabricErrorBodySchema.safeParse(safeJson(text));
   const errorCode = body.success ? (body.data.errorCode ?? null) : null;
   const detail = body.success && body.data.message ? body.data.message : text.slice(0, 200) || response.statusText;
@@ -70,7 +72,7 @@ export function responseError(response: Response, text: string, method: string, 
     errorCode,
     requestUrl: url,
     method,
-    retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+    retryAfterMs: parseRetryAfter(response.header('retry-after')),
     kind: classifyStatus(response.status, errorCode),
   });
 }

@@ -1,5 +1,6 @@
 import type { FabricSettings } from '../config.js';
-import { FabricError, responseError } from './errors.js';
+import { FabricError, responseError, safeJson } from './errors.js';
+import { HttpTimeoutError, type HttpResponse, type HttpTransport } from './http.js';
 import { fabricTokenSchema } from './schemas.js';
 
 /** Refresh this long before fabric's expiry, so that no call leaves with a token about to lapse. */
@@ -12,16 +13,16 @@ const REFRESH_MARGIN_MS = 60_000;
 export class TokenSource {
   readonly #settings: FabricSettings;
   readonly #timeoutMs: number;
-  readonly #fetch: typeof fetch;
+  readonly #send: HttpTransport;
   #cached: { token: string; refreshAt: number } | null = null;
   #inflight: Promise<string> | null = null;
 
   readonly #observe: (status: number, seconds: number) => void;
 
-  constructor(settings: FabricSettings, timeoutMs: number, fetchImpl: typeof fetch, observe: (status: number, seconds: number) => void = () => undefined) {
+  constructor(settings: FabricSettings, timeoutMs: number, send: HttpTransport, observe: (status: number, seconds: number) => void = () => undefined) {
     this.#settings = settings;
     this.#timeoutMs = timeoutMs;
-    this.#fetch = fetchImpl;
+    this.#send = send;
     this.#observe = observe;
   }
 
@@ -42,10 +43,11 @@ export class TokenSource {
     const url = this.#settings.authUrl;
     const basic = Buffer.from(`${this.#settings.clientId}:${this.#settings.clientSecret}`).toString('base64');
     const started = performance.now();
-    let response: Response;
+    let response: HttpResponse;
     try {
-      response = await this.#fetch(url, {
+      response = await this.#send({
         method: 'POST',
+        url,
         headers: {
           authorization: `Basic ${basic}`,
           'content-type': 'application/x-www-form-urlencoded',
@@ -53,23 +55,24 @@ export class TokenSource {
           'x-fabric-request-id': context.requestId,
         },
         body: new URLSearchParams({ grant_type: 'client_credentials', scope: 's2s' }).toString(),
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        timeoutMs: this.#timeoutMs,
       });
     } catch (error) {
       this.#observe(0, (performance.now() - started) / 1000);
-      throw new FabricError(`fabric token endpoint unreachable: ${(error as Error).message}`, {
+      const timedOut = error instanceof HttpTimeoutError;
+      const reason = timedOut ? `did not answer within ${this.#timeoutMs} ms` : `unreachable: ${(error as Error).message}`;
+      throw new FabricError(`fabric token endpoint ${reason}`, {
         status: null,
-        errorCode: 'NETWORK_ERROR',
+        errorCode: timedOut ? 'TIMEOUT' : 'NETWORK_ERROR',
         requestUrl: url,
         method: 'POST',
         retryAfterMs: null,
         kind: 'transient',
       });
     }
-    const text = await response.text();
     this.#observe(response.status, (performance.now() - started) / 1000);
-    if (!response.ok) throw responseError(response, text, 'POST', url);
-    const parsed = fabricTokenSchema.safeParse(JSON.parse(text || '{}'));
+    if (response.status < 200 || response.status > 299) throw responseError(response, 'POST', url);
+    const parsed = fabricTokenSchema.safeParse(safeJson(response.text));
     if (!parsed.success) {
       throw new FabricError('fabric token endpoint answered without an access_token', {
         status: response.status,

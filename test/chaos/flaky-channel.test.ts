@@ -71,7 +71,8 @@ describe('a flaky channel', () => {
         complete: mine.filter((call) => call.kind === 'shipment' && call.status === 201).length,
       }[kind];
       expect(effects, `${kind} of ${order} took effect ${effects} times`).toBeLessThanOrEqual(1);
-      if (effects === 0) expect(failedOrders.has(order), `${kind} of ${order} neither took effect nor failed`).toBe(true);
+      const seen = mine.map((call) => `${call.kind} ${call.status}`).join(', ');
+      if (effects === 0) expect(failedOrders.has(order), `${kind} of ${order} neither took effect nor failed; fabric saw: ${seen}`).toBe(true);
     }
     const retried = (await stack.queues.cancel.getCompleted()).filter((job) => job.attemptsMade > 1).length;
     expect(retried).toBeGreaterThan(0);

@@ -173,11 +173,13 @@ async function settledQueues(queues: Record<QueueName, Queue>, timeoutMs = 15_00
     'queues to settle',
     async () => {
       for (const queue of Object.values(queues)) {
-        const counts = await queue.getJobCounts('waiting', 'active', 'prioritized');
-        if (Object.values(counts).some((count) => count > 0)) return undefined;
+        // One atomic read of every pending state: read one by one, a job moving between them (delayed to active, or
+        // active to delayed for a retry) can be missed by both reads.
+        const counts = await queue.getJobCounts('waiting', 'active', 'prioritized', 'delayed');
         // The order-sync scheduler always keeps its next run delayed; only other delayed jobs are pending work.
-        const delayed = await queue.getDelayed();
-        if (delayed.some((job) => !job.repeatJobKey)) return undefined;
+        const schedulers = await queue.getJobSchedulersCount();
+        const { waiting = 0, active = 0, prioritized = 0, delayed = 0 } = counts;
+        if (waiting + active + prioritized > 0 || delayed > schedulers) return undefined;
       }
       return true;
     },

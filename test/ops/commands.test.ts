@@ -4,7 +4,7 @@ import type { QueueReport } from '../../scripts/ops/queues.js';
 import type { InboxBindingReport } from '../../scripts/ops/inbox-list.js';
 import type { RetryReport } from '../../scripts/ops/failed-retry.js';
 import { eventually, SEED_EXAMPLE_TICKET, settled, startStack, type Stack } from '../harness/stack.js';
-import { createSandboxOrder, failedCancelId, ops, sendCancel } from './helpers.js';
+import { createSandboxOrder, failedCancelId, ops, poisonCancels, sendCancel } from './helpers.js';
 
 /**
  * The operator commands in-process, on a running bridge (ingress, workers, sandbox): the jobs, events and inbox
@@ -25,18 +25,6 @@ async function poison(refnum: string): Promise<string> {
   await sendCancel(stack, refnum);
   await settled(stack);
   return failedCancelId(stack, refnum);
-}
-
-/**
- * Several failures whose events all stay pending: every response to client default channel 21 delivers that
- * scope's pending events, so the webhooks are all answered before any job runs.
- */
-async function poisonAll(refnums: readonly string[]): Promise<string[]> {
-  await stack.queues.cancel.pause();
-  for (const refnum of refnums) await sendCancel(stack, refnum);
-  await stack.queues.cancel.resume();
-  await settled(stack);
-  return Promise.all(refnums.map((refnum) => failedCancelId(stack, refnum)));
 }
 
 describe('failed list', () => {
@@ -170,7 +158,7 @@ describe('failed discard', () => {
 
 describe('events', () => {
   it('lists scopes, then a scope\'s events; clears one, then all', async () => {
-    const ids = await poisonAll(['998', '999']);
+    const ids = await poisonCancels(stack, ['998', '999']);
     const scopes = await ops(stack, ['events', 'list', '--json']);
     expect(scopes.code).toBe(0);
     expect(scopes.json()).toEqual({ scopes: [{ clientId: 'default', channelId: '21', pending: 2 }] });

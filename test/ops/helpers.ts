@@ -8,7 +8,7 @@ import { InboxStore } from '../../shared/inbox/store.js';
 import { runCli } from '../../scripts/ops/cli.js';
 import { bufferOutput, type OpsDeps } from '../../scripts/ops/lib/core.js';
 import { postJson } from '../harness/http.js';
-import { TEST_TOKEN, type Stack } from '../harness/stack.js';
+import { settled, TEST_TOKEN, type Stack } from '../harness/stack.js';
 
 export const root = join(import.meta.dirname, '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -99,4 +99,19 @@ export async function failedCancelId(stack: Stack, refnum: string): Promise<stri
   const job = failed.find((candidate) => (candidate.data as { payload: { refnum: string } }).payload.refnum === refnum);
   if (!job?.id) throw new Error(`no failed cancel of ${refnum}`);
   return job.id;
+}
+
+/**
+ * Cancels that fail for good, with their events all left pending: every response to client default channel 21
+ * delivers that scope's pending events, so the webhooks are all answered before any job runs.
+ */
+export async function poisonCancels(stack: Stack, refnums: readonly (string | number)[]): Promise<string[]> {
+  await stack.queues.cancel.pause();
+  try {
+    for (const refnum of refnums) await sendCancel(stack, refnum);
+  } finally {
+    await stack.queues.cancel.resume();
+  }
+  await settled(stack);
+  return Promise.all(refnums.map((refnum) => failedCancelId(stack, String(refnum))));
 }

@@ -4,7 +4,7 @@ import type { JobSummary } from '../../scripts/ops/lib/jobs.js';
 import type { QueueReport } from '../../scripts/ops/queues.js';
 import type { InboxBindingReport } from '../../scripts/ops/inbox-list.js';
 import { eventually, SEED_EXAMPLE_TICKET, settled, startStack, type Stack } from '../harness/stack.js';
-import { createSandboxOrder, failedCancelId, opsEnv, opsProcess, root, sendCancel } from './helpers.js';
+import { createSandboxOrder, failedCancelId, opsEnv, opsProcess, poisonCancels, root, sendCancel } from './helpers.js';
 
 /**
  * The CLI as an operator runs it: a separate process configured by REDIS_URL and QUEUE_PREFIX only, next to a
@@ -95,9 +95,7 @@ describe('ops as a child process', { timeout: 60_000 }, () => {
 
   it('events clear and inbox list', async () => {
     await stack.reset();
-    await sendCancel(stack, 997);
-    await settled(stack);
-    const id = await failedCancelId(stack, '997');
+    const [id] = await poisonCancels(stack, [997]);
     const query = new URLSearchParams({ 'headers[client_id]': '497', 'headers[ticket]': SEED_EXAMPLE_TICKET, 'data[channel][id]': '22' });
     expect((await fetch(`${stack.ingressUrl}/orders?${query.toString()}`)).status).toBe(200);
     await eventually('the sync to fill the inbox', async () => ((await stack.redis.zcard(`${stack.config.queuePrefix}:inbox:default:pending`)) > 0 ? true : undefined));

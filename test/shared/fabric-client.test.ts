@@ -1,12 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { sandboxFabricSettings } from '../../shared/config.js';
 import { FabricClient } from '../../shared/fabric/client.js';
 import { FabricError } from '../../shared/fabric/errors.js';
+import { createHttpTransport, type HttpTransport } from '../../shared/fabric/http.js';
 import { startSandbox } from '../../sandbox/server.js';
 import { createSandboxClient } from '../../sandbox/client.js';
 
 /** The fabric client against the sandbox over HTTP: headers, token cache and refresh, errors and timeouts. */
 const running: { close(): Promise<void> }[] = [];
+const pool = createHttpTransport();
+afterAll(async () => pool.close());
 afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.close()));
 });
@@ -22,12 +25,12 @@ const call = { requestId: 'job-1.1' };
 describe('FabricClient', () => {
   it('reads an order and sends the tenant, channel and request id headers', async () => {
     const server = await sandbox();
-    const seen: Record<string, string>[] = [];
-    const recordingFetch: typeof fetch = async (input, init) => {
-      seen.push(Object.fromEntries(Object.entries((init?.headers ?? {}) as Record<string, string>)));
-      return fetch(input, init);
+    const seen: Readonly<Record<string, string>>[] = [];
+    const recording: HttpTransport = async (request) => {
+      seen.push(request.headers);
+      return pool.send(request);
     };
-    const client = new FabricClient({ settings: sandboxFabricSettings(server.url, '12'), timeoutMs: 2000, fetch: recordingFetch });
+    const client = new FabricClient({ settings: sandboxFabricSettings(server.url, '12'), timeoutMs: 2000, transport: recording });
     const order = await client.getOrderByNumber('496', call);
     expect(order?.orderNumber).toBe('496');
     expect(order?.items.map((item) => item.sku)).toEqual(['299', '132', '53']);
@@ -41,11 +44,11 @@ describe('FabricClient', () => {
     let now = Date.now();
     const server = await sandbox({ now: () => now, tokenTtlSeconds: 600 });
     let tokenRequests = 0;
-    const countingFetch: typeof fetch = async (input, init) => {
-      if (String(input).includes('/oauth2/')) tokenRequests += 1;
-      return fetch(input, init);
+    const counting: HttpTransport = async (request) => {
+      if (request.url.includes('/oauth2/')) tokenRequests += 1;
+      return pool.send(request);
     };
-    const client = new FabricClient({ settings: sandboxFabricSettings(server.url, '12'), timeoutMs: 2000, fetch: countingFetch });
+    const client = new FabricClient({ settings: sandboxFabricSettings(server.url, '12'), timeoutMs: 2000, transport: counting });
     await client.getOrderByNumber('496', call);
     await client.getOrderByNumber('497', call);
     expect(tokenRequests).toBe(1);
@@ -56,7 +59,7 @@ describe('FabricClient', () => {
 
   it('maps fabric errors to permanent or transient failures with code, status and Retry-After', async () => {
     const server = await sandbox();
-    const client = new FabricClient({ settings: sandboxFabricSettings(server.url, '12'), timeoutMs: 2000 });
+    const client = new FabricClient({ settings: sandboxFabricSettings(server.url, '12'), timeoutMs: 2000, transport: pool.send });
     await client.cancelOrder('497', { reasonCode: 'X', source: 'test' }, call);
     const again = await client.cancelOrder('497', { reasonCode: 'X', source: 'test' }, call).catch((error: unknown) => error);
     expect(again).toBeInstanceOf(FabricError);
@@ -69,7 +72,7 @@ describe('FabricClient', () => {
 
   it('times out a slow answer as a transient failure', async () => {
     const server = await sandbox({ faults: { latencyMs: 1000 } });
-    const client = new FabricClient({ settings: sandboxFabricSettings(server.url, '12'), timeoutMs: 200 });
+    const client = new FabricClient({ settings: sandboxFabricSettings(server.url, '12'), timeoutMs: 200, transport: pool.send });
     const error = await client.getOrderByNumber('496', call).catch((caught: unknown) => caught);
     expect((error as FabricError).details).toMatchObject({ errorCode: 'TIMEOUT', kind: 'transient', status: null });
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyStatus, FabricError, parseRetryAfter, responseError, safeJson } from '../../shared/fabric/errors.js';
+import type { HttpResponse } from '../../shared/fabric/http.js';
 
 describe('shared/fabric/errors', () => {
   describe('classifyStatus', () => {
@@ -40,6 +41,13 @@ describe('shared/fabric/errors', () => {
   });
 
   describe('FabricError and responseError', () => {
+    const answer = (status: number, text: string, headers: Record<string, string> = {}): HttpResponse => ({
+      status,
+      statusText: '',
+      text,
+      header: (name) => headers[name] ?? null,
+    });
+
     it('exposes status, error code and transience', () => {
       const error = new FabricError('m', { status: 429, errorCode: null, requestUrl: 'x', method: 'GET', retryAfterMs: 5000, kind: 'transient' });
       expect(error).toBeInstanceOf(Error);
@@ -48,14 +56,14 @@ describe('shared/fabric/errors', () => {
     });
 
     it('builds the error from a fabric response', () => {
-      const response = new Response(null, { status: 409, headers: { 'retry-after': '2' } });
-      const error = responseError(response, JSON.stringify({ errorCode: 'SERVICE-4006', message: 'modified' }), 'POST', 'https://f/x');
+      const response = answer(409, JSON.stringify({ errorCode: 'SERVICE-4006', message: 'modified' }), { 'retry-after': '2' });
+      const error = responseError(response, 'POST', 'https://f/x');
       expect(error.message).toBe('fabric POST answered 409: modified');
       expect(error.details).toEqual({ status: 409, errorCode: 'SERVICE-4006', requestUrl: 'https://f/x', method: 'POST', retryAfterMs: 2000, kind: 'transient' });
     });
 
     it('falls back to the body text for a non-JSON answer', () => {
-      const error = responseError(new Response(null, { status: 404 }), 'not here', 'GET', 'u');
+      const error = responseError(answer(404, 'not here'), 'GET', 'u');
       expect(error.message).toBe('fabric GET answered 404: not here');
       expect(error.details).toMatchObject({ errorCode: null, retryAfterMs: null, kind: 'permanent' });
     });

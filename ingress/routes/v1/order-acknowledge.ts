@@ -13,6 +13,7 @@ export function registerOrderAcknowledgeV1(app: FastifyInstance, deps: IngressDe
     schema: orderAcknowledgeV1Request,
     dialect: 'v1',
     credentials: v1Credentials,
+    storesOwnEvents: true, // unknown refnums are warnings in this very response
     handle: async ({ input, caller, meta }) => {
       const ids = Object.fromEntries(
         input.orders.flatMap((order) => (order.retailops_order_id ? [[order.channel_order_refnum, order.retailops_order_id]] : [])),
