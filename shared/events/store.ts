@@ -1,4 +1,5 @@
 import type { RedisClient } from '../redis.js';
+import { defineScript, type RedisScript } from '../redis-script.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { eventKeys } from '../keys.js';
@@ -50,9 +51,13 @@ export class EventStore {
   readonly #logger: Logger;
 
   readonly #metrics: Metrics | undefined;
+  readonly #addScript: RedisScript<[number, number]>;
+  readonly #ackScript: RedisScript<number>;
 
   constructor(redis: RedisClient, options: EventStoreOptions, logger: Logger, metrics?: Metrics) {
     this.#redis = redis;
+    this.#addScript = defineScript(redis, 'robEventsAdd', 3, ADD_SCRIPT);
+    this.#ackScript = defineScript(redis, 'robEventsAck', 2, ACK_SCRIPT);
     this.#options = options;
     this.#logger = logger;
     this.#metrics = metrics;
@@ -61,17 +66,7 @@ export class EventStore {
   /** Stores an event unless one with its id is pending already. Returns whether it was added. */
   async add(scope: EventScope, event: ChannelEvent): Promise<boolean> {
     const keys = eventKeys(this.#options.prefix, scope.clientId, scope.channelId);
-    const result = (await this.#redis.eval(
-      ADD_SCRIPT,
-      3,
-      keys.order,
-      keys.body,
-      keys.seq,
-      event.id,
-      JSON.stringify(event),
-      String(this.#options.maxPending),
-    )) as [number, number];
-    const [added, dropped] = result;
+    const [added, dropped] = await this.#addScript([keys.order, keys.body, keys.seq], [event.id, JSON.stringify(event), this.#options.maxPending]);
     const labels = { client: scope.clientId, channel: scope.channelId };
     if (added === 1) this.#metrics?.eventsRecorded.inc({ ...labels, severity: event.severity });
     if (dropped > 0) {
@@ -103,7 +98,7 @@ export class EventStore {
   async acknowledge(scope: EventScope, ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
     const keys = eventKeys(this.#options.prefix, scope.clientId, scope.channelId);
-    const removed = (await this.#redis.eval(ACK_SCRIPT, 2, keys.order, keys.body, ...ids)) as number;
+    const removed = await this.#ackScript([keys.order, keys.body], ids);
     this.#metrics?.eventsDelivered.inc({ client: scope.clientId, channel: scope.channelId }, removed);
     return removed;
   }

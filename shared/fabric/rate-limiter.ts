@@ -1,4 +1,5 @@
 import type { RedisClient } from '../redis.js';
+import { defineScript, type RedisScript } from '../redis-script.js';
 
 /**
  * A limit on calls to one fabric tenant, shared by every worker process through RedisClient: at most `perSecond` calls
@@ -18,12 +19,12 @@ return ttl
 `;
 
 export class FabricRateLimiter {
-  readonly #redis: RedisClient;
   readonly #key: string;
   readonly #perSecond: number;
+  readonly #acquire: RedisScript<number>;
 
   constructor(redis: RedisClient, key: string, perSecond: number) {
-    this.#redis = redis;
+    this.#acquire = defineScript(redis, 'robFabricAcquire', 1, ACQUIRE);
     this.#key = key;
     this.#perSecond = perSecond;
   }
@@ -32,7 +33,7 @@ export class FabricRateLimiter {
   async acquire(): Promise<void> {
     for (;;) {
       const windowKey = `${this.#key}:${Math.floor(Date.now() / 1000)}`;
-      const waitMs = (await this.#redis.eval(ACQUIRE, 1, windowKey, String(this.#perSecond), '2000')) as number;
+      const waitMs = await this.#acquire([windowKey], [this.#perSecond, 2000]);
       if (waitMs === 0) return;
       const untilNextSecond = 1000 - (Date.now() % 1000);
       await new Promise((resolve) => setTimeout(resolve, Math.min(untilNextSecond, waitMs) + Math.floor(Math.random() * 20)));

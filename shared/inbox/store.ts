@@ -1,4 +1,5 @@
 import type { RedisClient } from '../redis.js';
+import { defineScript, type RedisScript } from '../redis-script.js';
 import { inboxKeys } from '../keys.js';
 import { channelOrderSchema, type ChannelOrder } from './channel-order.js';
 
@@ -47,8 +48,13 @@ export class InboxStore {
   readonly #redis: RedisClient;
   readonly #prefix: string;
 
+  readonly #addScript: RedisScript<number>;
+  readonly #ackScript: RedisScript<number[]>;
+
   constructor(redis: RedisClient, prefix: string) {
     this.#redis = redis;
+    this.#addScript = defineScript(redis, 'robInboxAdd', 3, ADD_SCRIPT);
+    this.#ackScript = defineScript(redis, 'robInboxAck', 2, ACK_SCRIPT);
     this.#prefix = prefix;
   }
 
@@ -57,7 +63,7 @@ export class InboxStore {
     if (orders.length === 0) return 0;
     const keys = inboxKeys(this.#prefix, bindingKey);
     const args = orders.flatMap((order) => [order.refnum, JSON.stringify(order)]);
-    return (await this.#redis.eval(ADD_SCRIPT, 3, keys.pending, keys.orders, keys.seq, ...args)) as number;
+    return this.#addScript([keys.pending, keys.orders, keys.seq], args);
   }
 
   /** Unacknowledged orders after cursor `after` (0: from the start), oldest first. */
@@ -84,7 +90,7 @@ export class InboxStore {
   /** Removes the refnums from what fetch returns, atomically; tells for each what it was. */
   async acknowledge(bindingKey: string, refnums: readonly string[]): Promise<Map<string, AckOutcome>> {
     const keys = inboxKeys(this.#prefix, bindingKey);
-    const codes = (await this.#redis.eval(ACK_SCRIPT, 2, keys.pending, keys.orders, ...refnums)) as number[];
+    const codes = await this.#ackScript([keys.pending, keys.orders], refnums);
     const outcomes = new Map<string, AckOutcome>();
     refnums.forEach((refnum, index) => {
       const code = codes[index];
