@@ -101,6 +101,7 @@ const envSchema = z.object({
   ORDER_SYNC_INTERVAL_MS: positiveInt.default(60_000),
   ORDER_SYNC_SINCE: z.iso.datetime({ offset: true }).optional(),
   ORDER_SYNC_LOOKBACK_DAYS: positiveInt.default(30),
+  INBOX_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
   ORDER_PAGE_SIZE_MAX: positiveInt.default(100),
   WORKER_QUEUES: csv.optional(),
   WORKER_CONCURRENCY: positiveInt.default(10),
@@ -149,6 +150,8 @@ export interface Config {
   readonly events: { readonly maxPending: number; readonly perResponse: number };
   /** The first sync searches fabric from `since` (sandbox: all demo orders; otherwise lookbackDays ago). */
   readonly orderSync: { readonly intervalMs: number; readonly since: string | null; readonly lookbackDays: number };
+  /** Days an acknowledged order's body stays in the inbox (0: for ever); pruned by each order sync. */
+  readonly inboxRetentionDays: number;
   readonly orderPageSizeMax: number;
   /**
    * A job's lock lasts lockDurationMs and is renewed while it runs; a worker that dies stops renewing, and another
@@ -294,6 +297,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       since: env.ORDER_SYNC_SINCE ?? (useSandbox ? '1970-01-01T00:00:00.000Z' : null),
       lookbackDays: env.ORDER_SYNC_LOOKBACK_DAYS,
     },
+    inboxRetentionDays: env.INBOX_RETENTION_DAYS,
     orderPageSizeMax: env.ORDER_PAGE_SIZE_MAX,
     worker: {
       queues,

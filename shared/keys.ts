@@ -17,6 +17,7 @@ export function inboxKeys(prefix: string, bindingKey: string) {
   return {
     pending: `${base}:pending`,
     orders: `${base}:orders`,
+    acked: `${base}:acked`,
     seq: `${base}:seq`,
     watermark: `${base}:watermark`,
   } as const;

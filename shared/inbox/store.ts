@@ -4,9 +4,11 @@ import { inboxKeys } from '../keys.js';
 import { channelOrderSchema, type ChannelOrder } from './channel-order.js';
 
 /**
- * Channel orders waiting for RetailOPS, per channel binding. `orders` (hash) holds every order ever synced (as channel orders, shared/inbox/channel-order.ts), so that
- * a sync that sees an order again does not re-offer it after acknowledgement; `pending` (sorted set, scored by
- * arrival sequence) holds the unacknowledged ones, oldest first. The sequence is the fetch cursor (`page_state`).
+ * Channel orders waiting for RetailOPS, per channel binding. `orders` (hash) holds every order synced (as channel
+ * orders, shared/inbox/channel-order.ts), so that a sync that sees an order again does not re-offer it after
+ * acknowledgement; `pending` (sorted set, scored by arrival sequence) holds the unacknowledged ones, oldest first.
+ * The sequence is the fetch cursor (`page_state`). `acked` (sorted set, scored by acknowledgement time) lets
+ * `prune` drop acknowledged orders' bodies, customer personal data, after INBOX_RETENTION_DAYS.
  */
 
 // KEYS: pending, orders, seq. ARGV: refnum1, json1, refnum2, json2… Returns how many were new.
@@ -21,19 +23,30 @@ end
 return added
 `;
 
-// KEYS: pending, orders. ARGV: refnums. Returns per refnum 1 acknowledged now, 0 acknowledged before, -1 unknown.
+// KEYS: pending, orders, acked. ARGV: now (ms), refnums… Per refnum: 1 acknowledged now, 0 before, -1 unknown.
 const ACK_SCRIPT = `
 local result = {}
-for i = 1, #ARGV do
+for i = 2, #ARGV do
   if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
-    result[i] = 1
+    redis.call('ZADD', KEYS[3], ARGV[1], ARGV[i])
+    result[i - 1] = 1
   elseif redis.call('HEXISTS', KEYS[2], ARGV[i]) == 1 then
-    result[i] = 0
+    result[i - 1] = 0
   else
-    result[i] = -1
+    result[i - 1] = -1
   end
 end
 return result
+`;
+
+// KEYS: acked, orders. ARGV: acknowledged before (ms), at most how many. Returns how many orders were dropped.
+const PRUNE_SCRIPT = `
+local refnums = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, refnum in ipairs(refnums) do
+  redis.call('HDEL', KEYS[2], refnum)
+  redis.call('ZREM', KEYS[1], refnum)
+end
+return #refnums
 `;
 
 export type AckOutcome = 'acknowledged' | 'already-acknowledged' | 'unknown';
@@ -50,11 +63,13 @@ export class InboxStore {
 
   readonly #addScript: RedisScript<number>;
   readonly #ackScript: RedisScript<number[]>;
+  readonly #pruneScript: RedisScript<number>;
 
   constructor(redis: RedisClient, prefix: string) {
     this.#redis = redis;
     this.#addScript = defineScript(redis, 'robInboxAdd', 3, ADD_SCRIPT);
-    this.#ackScript = defineScript(redis, 'robInboxAck', 2, ACK_SCRIPT);
+    this.#ackScript = defineScript(redis, 'robInboxAck', 3, ACK_SCRIPT);
+    this.#pruneScript = defineScript(redis, 'robInboxPrune', 2, PRUNE_SCRIPT);
     this.#prefix = prefix;
   }
 
@@ -90,13 +105,23 @@ export class InboxStore {
   /** Removes the refnums from what fetch returns, atomically; tells for each what it was. */
   async acknowledge(bindingKey: string, refnums: readonly string[]): Promise<Map<string, AckOutcome>> {
     const keys = inboxKeys(this.#prefix, bindingKey);
-    const codes = await this.#ackScript([keys.pending, keys.orders], refnums);
+    const codes = await this.#ackScript([keys.pending, keys.orders, keys.acked], [Date.now(), ...refnums]);
     const outcomes = new Map<string, AckOutcome>();
     refnums.forEach((refnum, index) => {
       const code = codes[index];
       outcomes.set(refnum, code === 1 ? 'acknowledged' : code === 0 ? 'already-acknowledged' : 'unknown');
     });
     return outcomes;
+  }
+
+  /**
+   * Drops the bodies of orders acknowledged before `before` (ms since the epoch), at most `limit` per call; returns
+   * how many. Pending orders are never dropped. A dropped order is unknown to fetch, ack and order_update from then
+   * on, and a sync that meets it again does not re-offer it: fabric carries its acknowledgement attribute.
+   */
+  async prune(bindingKey: string, before: number, limit = 1000): Promise<number> {
+    const keys = inboxKeys(this.#prefix, bindingKey);
+    return this.#pruneScript([keys.acked, keys.orders], [before, limit]);
   }
 
   async knownRefnums(bindingKey: string, refnums: readonly string[]): Promise<string[]> {

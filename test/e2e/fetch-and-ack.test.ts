@@ -108,4 +108,22 @@ describe('order ack', () => {
     await syncedCount(2);
     expect((await fetchPage()).orders.map((order) => order.channel_refnum)).toEqual(['498', 'T1000']);
   });
+
+  it('an order acknowledged longer than INBOX_RETENTION_DAYS ago leaves the inbox at the next sync, and stays gone', async () => {
+    await syncedCount(3);
+    expect((await get('/orders/order_ack', {}, { 'data[order][acks][]': ['496'] })).status).toBe(200);
+    const inbox = `${stack.config.queuePrefix}:inbox:default`;
+    expect(await stack.redis.zscore(`${inbox}:acked`, '496')).not.toBeNull();
+    // Acknowledged in 1970: far past the default 90 days.
+    await stack.redis.zadd(`${inbox}:acked`, 0, '496');
+    await fetchPage(); // asks for a sync
+    await eventually('the sync to drop order 496', async () => ((await stack.redis.hexists(`${inbox}:orders`, '496')) === 0 ? true : undefined));
+    expect((await fetchPage({ 'data[single]': '1', 'data[order][channel_refnum]': '496' })).orders).toEqual([]);
+    expect(await stack.redis.hexists(`${inbox}:orders`, '497')).toBe(1);
+    // fabric carries the acknowledgement, so later syncs do not offer it again.
+    await settled(stack);
+    await createOrders(1);
+    await syncedCount(3);
+    expect((await fetchPage()).orders.map((order) => order.channel_refnum)).toEqual(['497', '498', 'T1000']);
+  });
 });

@@ -10,7 +10,8 @@ const NOT_OFFERED = new Set(['ORDER_CANCELLED']);
 
 /**
  * Fills the inbox with fabric orders created since the watermark, oldest first. The search is inclusive (GTE), so
- * orders sharing the watermark's timestamp are seen again and skipped by the inbox, never missed.
+ * orders sharing the watermark's timestamp are seen again and skipped by the inbox, never missed. Then drops the
+ * bodies of orders acknowledged more than INBOX_RETENTION_DAYS ago.
  */
 export const syncOrders: JobHandler<'order.sync'> = async (_payload, { fabric, call, meta, inbox, config }) => {
   const since =
@@ -32,5 +33,6 @@ export const syncOrders: JobHandler<'order.sync'> = async (_payload, { fabric, c
     if (result.data.length < PAGE_LIMIT || offset >= result.pagination.count) break;
   }
   await inbox.setWatermark(meta.bindingKey, watermark);
-  return { outcome: `synced ${added} new order(s)`, fabricCalls: 0 };
+  const pruned = config.inboxRetentionDays > 0 ? await inbox.prune(meta.bindingKey, Date.now() - config.inboxRetentionDays * 86_400_000) : 0;
+  return { outcome: `synced ${added} new order(s)${pruned > 0 ? `, dropped ${pruned} acknowledged past retention` : ''}`, fabricCalls: 0 };
 };
