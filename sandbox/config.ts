@@ -16,7 +16,8 @@ export interface SandboxConfig {
 const env = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema);
 
-const envSchema = z.object({
+/** The sandbox's environment variables; .env.example documents each (test/unit/env-example.test.ts). */
+export const sandboxEnvSchema = z.object({
   SANDBOX_HOST: env(z.string().default('127.0.0.1')),
   SANDBOX_PORT: env(z.coerce.number().int().min(0).max(65535).default(4010)),
   SANDBOX_CLIENT_ID: env(z.string().default('sandbox-client')),
@@ -36,7 +37,7 @@ export class SandboxConfigError extends Error {
 }
 
 export function loadSandboxConfig(source: Record<string, string | undefined> = process.env): Readonly<SandboxConfig> {
-  const parsed = envSchema.safeParse(source);
+  const parsed = sandboxEnvSchema.safeParse(source);
   if (!parsed.success) {
     throw new SandboxConfigError(
       parsed.error.issues.map((issue) => {

@@ -62,7 +62,8 @@ export interface ChannelBinding {
   readonly fabric: FabricSettings;
 }
 
-const envSchema = z.object({
+/** Every environment variable the service reads; .env.example documents each (test/unit/env-example.test.ts). */
+export const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().default('127.0.0.1'),
