@@ -4,7 +4,9 @@ import type { Stack } from './stack.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
-export interface WorkerProcess {
+export interface ServiceProcess {
+  /** The entry point it runs, e.g. `workers/main.ts`. */
+  readonly entry: string;
   readonly child: ChildProcess;
   /** Every JSON log line the process wrote. */
   readonly lines: Record<string, unknown>[];
@@ -17,12 +19,15 @@ export function workerEnv(stack: Stack, extra: Record<string, string> = {}): Rec
   return { PATH: process.env['PATH'] ?? '', ...stack.env, ...extra };
 }
 
+export type WorkerProcess = ServiceProcess;
+
 /**
- * `npm run worker` as a real child process: node with tsx's loader, one process, so that a signal reaches the worker
- * itself (the tsx CLI would run it in a grandchild that a SIGKILL to the CLI leaves running).
+ * A service (`workers/main.ts`, `ingress/main.ts`) as a real child process: node with tsx's loader, one process, so
+ * that a signal reaches the service itself (the tsx CLI would run it in a grandchild that a SIGKILL to the CLI leaves
+ * running).
  */
-export function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnService(entry: string, env: Record<string, string>): ServiceProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   let buffer = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -39,14 +44,19 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
   });
   child.stderr?.on('data', () => undefined);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, lines, exited, kill: (signal) => void child.kill(signal) };
+  return { entry, child, lines, exited, kill: (signal) => void child.kill(signal) };
 }
 
-export async function waitForLine(worker: WorkerProcess, message: string, timeoutMs = 20_000): Promise<void> {
+/** `npm run worker` as a real child process. */
+export function spawnWorker(env: Record<string, string>): WorkerProcess {
+  return spawnService('workers/main.ts', env);
+}
+
+export async function waitForLine(service: ServiceProcess, message: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!worker.lines.some((line) => line['msg'] === message)) {
-    if (Date.now() > deadline) throw new Error(`worker did not log "${message}"`);
-    if (worker.child.exitCode !== null) throw new Error(`worker exited (${worker.child.exitCode}) before logging "${message}"`);
+  while (!service.lines.some((line) => line['msg'] === message)) {
+    if (Date.now() > deadline) throw new Error(`${service.entry} did not log "${message}"`);
+    if (service.child.exitCode !== null) throw new Error(`${service.entry} exited (${service.child.exitCode}) before logging "${message}"`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
