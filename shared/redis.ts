@@ -40,12 +40,14 @@ export function createRedis(url: string, role: ConnectionRole, logger: Logger, n
   return redis;
 }
 
-function nodeOf(url: string): { host: string; port: number } {
+/** The host and port of a Redis URL: the seed node of a cluster. */
+export function nodeOf(url: string): { host: string; port: number } {
   const parsed = new URL(url);
   return { host: parsed.hostname || '127.0.0.1', port: Number(parsed.port || 6379) };
 }
 
-function credentialsOf(url: string): { username?: string; password?: string } {
+/** A Redis URL's username and password, for each node of a cluster. */
+export function credentialsOf(url: string): { username?: string; password?: string } {
   const parsed = new URL(url);
   return {
     ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),

@@ -29,8 +29,8 @@ export function globalHelp(): string {
   return `Usage: ${PROGRAM} <command> [options]
 
 Operator commands for retailops-bridge: look at the queues, failed jobs, pending failure events and the order
-inbox in Redis, and retry or discard failed jobs. They read REDIS_URL (required) and QUEUE_PREFIX (default {rob})
-from the environment, as the ingress and the workers do: run them with the services' environment.
+inbox in Redis, and retry or discard failed jobs. They read REDIS_URL (required), QUEUE_PREFIX (default {rob})
+and REDIS_CLUSTER from the environment, as the ingress and the workers do: run them with the services' environment.
 
 Commands:
 ${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}

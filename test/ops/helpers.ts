@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -20,8 +19,7 @@ export function depsOf(stack: Stack, overrides: Partial<OpsDeps> = {}): OpsDeps 
     queues: stack.queues,
     events: new EventStore(stack.redis, { prefix, maxPending: 1000, perResponse: 1000 }, pino({ level: 'silent' })),
     inbox: new InboxStore(stack.redis, prefix),
-    // The operator CLI talks to a single Redis (its SCANs are per node); these stacks never use a cluster.
-    redis: stack.redis as Redis,
+    redis: stack.redis,
     prefix,
     bindings: stack.config.channels.map((binding) => binding.key),
     ...overrides,

@@ -1,8 +1,8 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { EventStore } from '../../../shared/events/store.js';
 import type { InboxStore } from '../../../shared/inbox/store.js';
 import type { QueueName } from '../../../shared/queues.js';
+import type { RedisClient } from '../../../shared/redis.js';
 
 /** Exit codes of every command. */
 export const EXIT = {
@@ -72,8 +72,8 @@ export interface OpsDeps {
   readonly queues: QueueMap;
   readonly events: EventStore;
   readonly inbox: InboxStore;
-  /** For key scans (event scopes, inbox bindings) and raw reads next to the stores. */
-  readonly redis: Redis;
+  /** For key scans (event scopes, inbox bindings) and raw reads next to the stores; a node or a cluster. */
+  readonly redis: RedisClient;
   /** QUEUE_PREFIX: every key of the bridge starts with it. */
   readonly prefix: string;
   /** Channel bindings from the configuration ('default' in single-channel mode). */

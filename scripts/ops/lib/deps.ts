@@ -1,10 +1,11 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { Config } from '../../../shared/config.js';
 import { EventStore } from '../../../shared/events/store.js';
 import { InboxStore } from '../../../shared/inbox/store.js';
 import { buildLoggerOptions } from '../../../shared/logger.js';
+import { credentialsOf, nodeOf, type RedisClient } from '../../../shared/redis.js';
 import { QUEUE_NAMES, type QueueName } from '../../../shared/queues.js';
 import { OpsError, type OpsDeps, type QueueMap } from './core.js';
 import { redactUrl } from './format.js';
@@ -13,18 +14,24 @@ export interface OpenDeps extends OpsDeps {
   close(): Promise<void>;
 }
 
+/** A connection that fails fast (a CLI must not hang on an unreachable Redis): to one node, or to a cluster. */
+function connect(config: Config, redisUrl: string): RedisClient {
+  const options = { lazyConnect: true, connectionName: 'retailops-bridge-ops', connectTimeout: 3000, maxRetriesPerRequest: 1 };
+  const retryStrategy = (times: number) => (times > 2 ? null : times * 200);
+  if (!config.redisCluster) return new Redis(redisUrl, { ...options, retryStrategy });
+  return new Cluster([nodeOf(redisUrl)], {
+    lazyConnect: true,
+    redisOptions: { ...options, ...credentialsOf(redisUrl) },
+    clusterRetryStrategy: retryStrategy,
+  });
+}
+
 /**
- * One Redis connection that fails fast (a CLI must not hang on an unreachable Redis), the four queues on it and
+ * One Redis connection (REDIS_CLUSTER=true: a cluster connection, as the services use), the four queues on it and
  * the stores. The queues never write queue metadata (skipMetasUpdate): the CLI only changes the jobs it is told to.
  */
 export async function openDeps(config: Config, redisUrl: string): Promise<OpenDeps> {
-  const redis = new Redis(redisUrl, {
-    lazyConnect: true,
-    connectionName: 'retailops-bridge-ops',
-    connectTimeout: 3000,
-    maxRetriesPerRequest: 1,
-    retryStrategy: (times) => (times > 2 ? null : times * 200),
-  });
+  const redis = connect(config, redisUrl);
   let lastError: Error | null = null;
   redis.on('error', (error: Error) => void (lastError = error));
   try {

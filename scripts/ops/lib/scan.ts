@@ -1,19 +1,26 @@
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
+import type { RedisClient } from '../../../shared/redis.js';
 
 /** A literal for a Redis glob pattern: QUEUE_PREFIX may hold glob characters (`[`, `*`, `?`, `\`). */
 export function globEscape(literal: string): string {
   return literal.replace(/[\\*?[\]]/g, (char) => `\\${char}`);
 }
 
-/** Every key matching `pattern`, with SCAN (never KEYS: it blocks a production Redis). */
-export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+/**
+ * Every key matching `pattern`, with SCAN (never KEYS: it blocks a production Redis). On a cluster SCAN is per node:
+ * every master is scanned (the hash-tagged prefix puts all of the bridge's keys on one of them).
+ */
+export async function scanKeys(redis: RedisClient, pattern: string): Promise<string[]> {
+  const nodes: Redis[] = redis instanceof Cluster ? redis.nodes('master') : [redis];
   const keys = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    for (const key of batch) keys.add(key);
-    cursor = next;
-  } while (cursor !== '0');
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      for (const key of batch) keys.add(key);
+      cursor = next;
+    } while (cursor !== '0');
+  }
   return [...keys].sort();
 }
 
