@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { FabricSettings } from '../config.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { FabricError, responseError, safeJson } from './errors.js';
-import { HttpTimeoutError, type HttpResponse, type HttpTransport } from './http.js';
+import { HttpResponseTooLargeError, HttpTimeoutError, type HttpResponse, type HttpTransport } from './http.js';
 import {
   fabricOrderSchema,
   fabricReturnResultSchema,
@@ -167,14 +167,12 @@ export class FabricClient {
 
 function networkError(error: unknown, method: string, url: string, timeoutMs: number): FabricError {
   const cause = error as Error;
+  const details = { status: null, requestUrl: url, method, retryAfterMs: null };
+  if (cause instanceof HttpResponseTooLargeError) {
+    // The same request would bring the same answer: not retried.
+    return new FabricError(`fabric answered with a body too large to read (${cause.message})`, { ...details, errorCode: 'RESPONSE_TOO_LARGE', kind: 'permanent' });
+  }
   const timedOut = cause instanceof HttpTimeoutError;
   const message = timedOut ? `fabric did not answer within ${timeoutMs} ms` : `fabric unreachable: ${cause.message}`;
-  return new FabricError(message, {
-    status: null,
-    errorCode: timedOut ? 'TIMEOUT' : 'NETWORK_ERROR',
-    requestUrl: url,
-    method,
-    retryAfterMs: null,
-    kind: 'transient',
-  });
+  return new FabricError(message, { ...details, errorCode: timedOut ? 'TIMEOUT' : 'NETWORK_ERROR', kind: 'transient' });
 }

@@ -30,10 +30,18 @@ export class HttpTimeoutError extends Error {
   override readonly name = 'HttpTimeoutError';
 }
 
+/** A response body over the transport's `maxResponseBytes`: read no further, so a runaway answer cannot exhaust memory. */
+export class HttpResponseTooLargeError extends Error {
+  override readonly name = 'HttpResponseTooLargeError';
+}
+
+/** fabric's largest answers are search pages of 100 orders, well under a megabyte each. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && TIMEOUT_CODES.has((error as Error & { code?: string }).code ?? '');
+function codeOf(error: unknown): string {
+  return error instanceof Error ? ((error as Error & { code?: string }).code ?? '') : '';
 }
 
 export interface PooledTransport {
@@ -42,8 +50,9 @@ export interface PooledTransport {
   close(abandon?: boolean): Promise<void>;
 }
 
-export function createHttpTransport(options: { keepAliveTimeoutMs?: number } = {}): PooledTransport {
-  const agent = new Agent({ keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000 });
+export function createHttpTransport(options: { keepAliveTimeoutMs?: number; maxResponseBytes?: number } = {}): PooledTransport {
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const agent = new Agent({ keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000, maxResponseSize: maxResponseBytes });
   const send: HttpTransport = async (outgoing) => {
     try {
       const response = await request(outgoing.url, {
@@ -66,7 +75,9 @@ export function createHttpTransport(options: { keepAliveTimeoutMs?: number } = {
         },
       };
     } catch (error) {
-      if (isTimeout(error)) throw new HttpTimeoutError(`no answer within ${outgoing.timeoutMs} ms`, { cause: error });
+      const code = codeOf(error);
+      if (TIMEOUT_CODES.has(code)) throw new HttpTimeoutError(`no answer within ${outgoing.timeoutMs} ms`, { cause: error });
+      if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') throw new HttpResponseTooLargeError(`response body over ${maxResponseBytes} bytes`, { cause: error });
       throw error;
     }
   };

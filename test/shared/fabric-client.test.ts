@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { sandboxFabricSettings } from '../../shared/config.js';
 import { FabricClient } from '../../shared/fabric/client.js';
 import { FabricError } from '../../shared/fabric/errors.js';
-import { createHttpTransport, type HttpTransport } from '../../shared/fabric/http.js';
+import { createHttpTransport, HttpResponseTooLargeError, type HttpTransport } from '../../shared/fabric/http.js';
 import { startSandbox } from '../../sandbox/server.js';
 import { createSandboxClient } from '../../sandbox/client.js';
 
@@ -75,5 +75,32 @@ describe('FabricClient', () => {
     const client = new FabricClient({ settings: sandboxFabricSettings(server.url, '12'), timeoutMs: 200, transport: pool.send });
     const error = await client.getOrderByNumber('496', call).catch((caught: unknown) => caught);
     expect((error as FabricError).details).toMatchObject({ errorCode: 'TIMEOUT', kind: 'transient', status: null });
+  });
+});
+
+describe('the HTTP transport', () => {
+  it('stops reading an answer over maxResponseBytes; the client reports it as a permanent failure', async () => {
+    const { createServer } = await import('node:http');
+    const huge = JSON.stringify({ orderNumber: '496', padding: 'x'.repeat(4096) });
+    const server = createServer((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(request.url === '/token' ? JSON.stringify({ access_token: 't', token_type: 'Bearer', expires_in: 3600 }) : huge);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const small = createHttpTransport({ maxResponseBytes: 1024 });
+    try {
+      await expect(small.send({ method: 'GET', url: `http://127.0.0.1:${port}/`, headers: {}, timeoutMs: 2000 })).rejects.toBeInstanceOf(HttpResponseTooLargeError);
+      expect((await pool.send({ method: 'GET', url: `http://127.0.0.1:${port}/`, headers: {}, timeoutMs: 2000 })).text).toBe(huge);
+
+      const settings = { ...sandboxFabricSettings(`http://127.0.0.1:${port}`, '12'), authUrl: `http://127.0.0.1:${port}/token` };
+      const client = new FabricClient({ settings, timeoutMs: 2000, transport: small.send });
+      const error = await client.getOrderByNumber('496', call).catch((caught: unknown) => caught);
+      expect((error as FabricError).details).toMatchObject({ errorCode: 'RESPONSE_TOO_LARGE', kind: 'permanent' });
+    } finally {
+      await small.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
