@@ -18,6 +18,7 @@ export function createMetrics(registry: Registry = new Registry()) {
     jobRetries: new Counter({ name: 'rob_job_retries_total', help: 'Failed attempts that will be retried, by queue', labelNames: ['queue'], registers: [registry] }),
     fabricRequests: new Counter({ name: 'rob_fabric_requests_total', help: 'fabric calls by endpoint and status (0: no answer)', labelNames: ['endpoint', 'status'], registers: [registry] }),
     fabricDuration: new Histogram({ name: 'rob_fabric_request_duration_seconds', help: 'fabric call latency by endpoint', labelNames: ['endpoint'], buckets: seconds, registers: [registry] }),
+    fabricBudgetWait: new Histogram({ name: 'rob_fabric_budget_wait_seconds', help: 'Time a fabric call waited for its slot in the tenant call budget', labelNames: ['tenant'], buckets: seconds, registers: [registry] }),
     circuitState: new Gauge({ name: 'rob_fabric_circuit_state', help: 'Circuit breaker per fabric tenant: 0 closed, 1 half-open, 2 open', labelNames: ['tenant'], registers: [registry] }),
     eventsRecorded: new Counter({ name: 'rob_events_recorded_total', help: 'Failure events stored for RetailOPS', labelNames: ['client', 'channel', 'severity'], registers: [registry] }),
     eventsDelivered: new Counter({ name: 'rob_events_delivered_total', help: 'Failure events delivered in a written response', labelNames: ['client', 'channel'], registers: [registry] }),

@@ -56,15 +56,7 @@ export class FabricClients {
         timeoutMs: this.#config.fabricTimeoutMs,
         transport: this.#http.send,
         breaker,
-        ...(this.#config.fabricRateLimitPerSecond > 0
-          ? {
-              limiter: new FabricRateLimiter(
-                this.#redis,
-                `${this.#config.queuePrefix}:fabric-rate:${createHash('sha256').update(tenant).digest('hex').slice(0, 16)}`,
-                this.#config.fabricRateLimitPerSecond,
-              ),
-            }
-          : {}),
+        ...(this.#config.fabricRateLimitPerSecond > 0 ? { limiter: this.#budgetFor(tenant) } : {}),
         ...(metrics
           ? {
               observe: (endpoint, status, seconds) => {
@@ -77,6 +69,18 @@ export class FabricClients {
       this.#clients.set(bindingKey, client);
     }
     return client;
+  }
+
+  /** The tenant's call budget (FABRIC_RATE_LIMIT_PER_SECOND), shared through Redis; each wait is measured. */
+  #budgetFor(tenant: string): { acquire(): Promise<void> } {
+    const key = `${this.#config.queuePrefix}:fabric-rate:${createHash('sha256').update(tenant).digest('hex').slice(0, 16)}`;
+    const limiter = new FabricRateLimiter(this.#redis, key, this.#config.fabricRateLimitPerSecond);
+    return {
+      acquire: async () => {
+        const waitedMs = await limiter.acquire();
+        this.#metrics?.fabricBudgetWait.observe({ tenant }, waitedMs / 1000);
+      },
+    };
   }
 
   /** Closes the connection pool; `abandon` cuts off calls still in flight (their jobs are retried as stalled). */

@@ -35,7 +35,7 @@ export interface FabricClientOptions {
   /** Told of every HTTP exchange with fabric (status 0: no answer), for metrics. */
   readonly observe?: FabricObserver;
   /** The tenant's call budget, shared by all workers (shared/fabric/rate-limiter.ts). */
-  readonly limiter?: { acquire(): Promise<void> };
+  readonly limiter?: { acquire(): Promise<unknown> };
 }
 
 export type FabricObserver = (endpoint: FabricEndpoint, status: number, seconds: number) => void;

@@ -2,41 +2,40 @@ import type { RedisClient } from '../redis.js';
 import { defineScript, type RedisScript } from '../redis-script.js';
 
 /**
- * A limit on calls to one fabric tenant, shared by every worker process through RedisClient: at most `perSecond` calls
- * start in any one-second window. A call over the limit waits for the next window (no attempt is spent, nothing is
- * sent). Fixed windows keep it to one round trip; at a window's edge up to twice the rate can pass in one second,
- * which a gateway's limit of the same figure tolerates poorly, so configure it somewhat below fabric's real limit.
+ * A limit on calls to one fabric tenant, shared by every worker process through Redis: calls start at least
+ * 1/perSecond apart, so no one-second span ever holds more than perSecond (+1) of them, whichever workers make them.
+ * Each call reserves the next free start time in one round trip (a GCRA-style schedule: the key holds when the
+ * next slot is free) and sleeps until it; nothing is sent and no attempt is spent while it waits. Fixed one-second
+ * windows, the simpler alternative, let twice the rate through across a window's edge.
  */
 
-// KEYS: counter. ARGV: limit, window ms. Returns 0 when the call may go, else the ms left in the window.
-const ACQUIRE = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-if count <= tonumber(ARGV[1]) then return 0 end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then return 1 end
-return ttl
+// KEYS: next free slot (µs since the epoch). ARGV: interval (µs). Returns the ms to wait before the reserved slot.
+const RESERVE = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
+if slot < now then slot = now end
+local interval = tonumber(ARGV[1])
+redis.call('SET', KEYS[1], string.format('%.0f', slot + interval), 'PX', math.ceil((slot + interval - now) / 1000) + 1000)
+return math.ceil((slot - now) / 1000)
 `;
 
 export class FabricRateLimiter {
   readonly #key: string;
-  readonly #perSecond: number;
-  readonly #acquire: RedisScript<number>;
+  readonly #intervalMicros: number;
+  readonly #reserve: RedisScript<number>;
 
   constructor(redis: RedisClient, key: string, perSecond: number) {
-    this.#acquire = defineScript(redis, 'robFabricAcquire', 1, ACQUIRE);
+    if (!(perSecond > 0)) throw new Error('a fabric call budget needs perSecond > 0');
+    this.#reserve = defineScript(redis, 'robFabricReserve', 1, RESERVE);
     this.#key = key;
-    this.#perSecond = perSecond;
+    this.#intervalMicros = Math.max(1, Math.floor(1_000_000 / perSecond));
   }
 
-  /** Resolves when a call may start. */
-  async acquire(): Promise<void> {
-    for (;;) {
-      const windowKey = `${this.#key}:${Math.floor(Date.now() / 1000)}`;
-      const waitMs = await this.#acquire([windowKey], [this.#perSecond, 2000]);
-      if (waitMs === 0) return;
-      const untilNextSecond = 1000 - (Date.now() % 1000);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(untilNextSecond, waitMs) + Math.floor(Math.random() * 20)));
-    }
+  /** Resolves when the call may start (at once below the budget, else at its reserved slot); how long it waited, in ms. */
+  async acquire(): Promise<number> {
+    const waitMs = await this.#reserve([this.#key], [this.#intervalMicros]);
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    return waitMs;
   }
 }

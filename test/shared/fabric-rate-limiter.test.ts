@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { FabricRateLimiter } from '../../shared/fabric/rate-limiter.js';
+
+/**
+ * The fabric call budget on a real Redis, shared by two limiters (two worker processes): calls start 1/perSecond
+ * apart, so no one-second span, wherever it starts, holds more than perSecond + 1 of them. Fixed one-second
+ * windows would let a window's quota through at its end and the next one's at the start of the next.
+ */
+let redis: Redis;
+
+beforeAll(() => {
+  redis = new Redis(inject('redisUrl'));
+});
+afterAll(async () => {
+  await redis.quit();
+});
+
+describe('FabricRateLimiter', () => {
+  it('spaces 30 calls from two workers at 10 per second: never 12 within a second', async () => {
+    const perSecond = 10;
+    const key = `{r${randomBytes(4).toString('hex')}}:fabric-rate`;
+    const workers = [new FabricRateLimiter(redis, key, perSecond), new FabricRateLimiter(redis, key, perSecond)];
+    const starts: number[] = [];
+    await Promise.all(
+      Array.from({ length: 30 }, async (_, index) => {
+        await workers[index % 2]?.acquire();
+        starts.push(performance.now());
+      }),
+    );
+    starts.sort((a, b) => a - b);
+    for (let first = 0; first + perSecond + 1 < starts.length; first += 1) {
+      const span = (starts[first + perSecond + 1] ?? 0) - (starts[first] ?? 0);
+      expect(span, `${perSecond + 2} calls started within ${Math.round(span)} ms`).toBeGreaterThanOrEqual(1000);
+    }
+  });
+
+  it('lets a call through at once when the budget is not in use, and queues the next ones behind it', async () => {
+    const limiter = new FabricRateLimiter(redis, `{r${randomBytes(4).toString('hex')}}:fabric-rate`, 5);
+    const waits = await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()]);
+    // Reserved in turn: now, then one and two slots (200 ms each) later, less the time the round trips took.
+    expect(waits.sort((a, b) => a - b)).toEqual([0, expect.any(Number), expect.any(Number)]);
+    expect(waits[1]).toBeGreaterThan(150);
+    expect(waits[2]).toBeGreaterThan(350);
+  });
+});
