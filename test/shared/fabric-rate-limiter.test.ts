@@ -22,17 +22,14 @@ describe('FabricRateLimiter', () => {
     const perSecond = 10;
     const key = `{r${randomBytes(4).toString('hex')}}:fabric-rate`;
     const workers = [new FabricRateLimiter(redis, key, perSecond), new FabricRateLimiter(redis, key, perSecond)];
-    const starts: number[] = [];
-    await Promise.all(
-      Array.from({ length: 30 }, async (_, index) => {
-        await workers[index % 2]?.acquire();
-        starts.push(performance.now());
-      }),
-    );
+    // The slot each call was given: issued together, so `issued + wait` is the slot as Redis reserved it. (When the
+    // sleeps end depends on the event loop: a busy machine can fire several late timers at once.)
+    const issued = performance.now();
+    const starts = await Promise.all(Array.from({ length: 30 }, async (_, index) => issued + ((await workers[index % 2]?.acquire()) ?? 0)));
     starts.sort((a, b) => a - b);
     for (let first = 0; first + perSecond + 1 < starts.length; first += 1) {
       const span = (starts[first + perSecond + 1] ?? 0) - (starts[first] ?? 0);
-      expect(span, `${perSecond + 2} calls started within ${Math.round(span)} ms`).toBeGreaterThanOrEqual(1000);
+      expect(span, `${perSecond + 2} calls given slots within ${Math.round(span)} ms`).toBeGreaterThanOrEqual(1000 - 5);
     }
   });
 
