@@ -46,8 +46,15 @@ describe('ingress shutdown on SIGTERM', () => {
     await sleep(300);
     ingress.kill('SIGTERM');
     await waitForLine(ingress, 'shutting down');
-    await sleep(100);
-    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    // Closing: new requests get 503 at most, and the port soon refuses connections altogether.
+    const deadline = Date.now() + 10_000;
+    for (let refused = false; !refused; ) {
+      if (Date.now() > deadline) throw new Error('the ingress still accepts connections 10 s after SIGTERM');
+      const answer = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+      if (answer === null) refused = true;
+      else expect(answer.status).toBe(503);
+      await sleep(50);
+    }
     finish();
 
     const response = await answered;
