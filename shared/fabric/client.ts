@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import type { FabricSettings } from '../config.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
-import { FabricError, responseError, safeJson } from './errors.js';
-import { HttpResponseTooLargeError, HttpTimeoutError, type HttpResponse, type HttpTransport } from './http.js';
+import { FabricError, responseError, safeJson, transportError } from './errors.js';
+import { succeeded, type HttpResponse, type HttpTransport } from './http.js';
 import {
   fabricOrderSchema,
   fabricReturnResultSchema,
@@ -140,7 +140,7 @@ export class FabricClient {
       });
     } catch (error) {
       observe(0);
-      throw networkError(error, method, url, this.#timeoutMs);
+      throw transportError(error, { subject: 'fabric', method, url, timeoutMs: this.#timeoutMs });
     }
     if (response.status === 401 && !isRetryAfterRefresh) {
       observe(401);
@@ -149,7 +149,7 @@ export class FabricClient {
     }
     observe(response.status);
     const { text } = response;
-    if (response.status < 200 || response.status > 299) throw responseError(response, method, url);
+    if (!succeeded(response)) throw responseError(response, method, url);
     const parsed = schema.safeParse(text === '' ? {} : safeJson(text));
     if (!parsed.success) {
       throw new FabricError(`fabric ${method} ${path} answered ${response.status} with an unexpected body`, {
@@ -163,16 +163,4 @@ export class FabricClient {
     }
     return parsed.data;
   }
-}
-
-function networkError(error: unknown, method: string, url: string, timeoutMs: number): FabricError {
-  const cause = error as Error;
-  const details = { status: null, requestUrl: url, method, retryAfterMs: null };
-  if (cause instanceof HttpResponseTooLargeError) {
-    // The same request would bring the same answer: not retried.
-    return new FabricError(`fabric answered with a body too large to read (${cause.message})`, { ...details, errorCode: 'RESPONSE_TOO_LARGE', kind: 'permanent' });
-  }
-  const timedOut = cause instanceof HttpTimeoutError;
-  const message = timedOut ? `fabric did not answer within ${timeoutMs} ms` : `fabric unreachable: ${cause.message}`;
-  return new FabricError(message, { ...details, errorCode: timedOut ? 'TIMEOUT' : 'NETWORK_ERROR', kind: 'transient' });
 }

@@ -1,4 +1,4 @@
-import type { HttpResponse } from './http.js';
+import { HttpResponseTooLargeError, HttpTimeoutError, type HttpResponse } from './http.js';
 import { fabricErrorBodySchema } from './schemas.js';
 
 /**
@@ -75,4 +75,20 @@ export function responseError(response: HttpResponse, method: string, url: strin
     retryAfterMs: parseRetryAfter(response.header('retry-after')),
     kind: classifyStatus(response.status, errorCode),
   });
+}
+
+/**
+ * A call that got no usable answer: no answer in time, no connection, or an answer too large to read. `subject`
+ * names what was called in the message ('fabric', 'fabric token endpoint').
+ */
+export function transportError(error: unknown, call: { subject: string; method: string; url: string; timeoutMs: number }): FabricError {
+  const cause = error as Error;
+  const details = { status: null, requestUrl: call.url, method: call.method, retryAfterMs: null };
+  if (cause instanceof HttpResponseTooLargeError) {
+    // The same request would bring the same answer: not retried.
+    return new FabricError(`${call.subject} answered with a body too large to read (${cause.message})`, { ...details, errorCode: 'RESPONSE_TOO_LARGE', kind: 'permanent' });
+  }
+  const timedOut = cause instanceof HttpTimeoutError;
+  const message = timedOut ? `${call.subject} did not answer within ${call.timeoutMs} ms` : `${call.subject} unreachable: ${cause.message}`;
+  return new FabricError(message, { ...details, errorCode: timedOut ? 'TIMEOUT' : 'NETWORK_ERROR', kind: 'transient' });
 }

@@ -25,6 +25,10 @@ export interface HttpResponse {
 
 export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
 
+export function succeeded(response: HttpResponse): boolean {
+  return response.status >= 200 && response.status <= 299;
+}
+
 /** No answer (headers, or the next part of the body) within the request's `timeoutMs`. */
 export class HttpTimeoutError extends Error {
   override readonly name = 'HttpTimeoutError';

@@ -1,6 +1,6 @@
 import type { FabricSettings } from '../config.js';
-import { FabricError, responseError, safeJson } from './errors.js';
-import { HttpTimeoutError, type HttpResponse, type HttpTransport } from './http.js';
+import { FabricError, responseError, safeJson, transportError } from './errors.js';
+import { succeeded, type HttpResponse, type HttpTransport } from './http.js';
 import { fabricTokenSchema } from './schemas.js';
 
 /** Refresh this long before fabric's expiry, so that no call leaves with a token about to lapse. */
@@ -59,19 +59,10 @@ export class TokenSource {
       });
     } catch (error) {
       this.#observe(0, (performance.now() - started) / 1000);
-      const timedOut = error instanceof HttpTimeoutError;
-      const reason = timedOut ? `did not answer within ${this.#timeoutMs} ms` : `unreachable: ${(error as Error).message}`;
-      throw new FabricError(`fabric token endpoint ${reason}`, {
-        status: null,
-        errorCode: timedOut ? 'TIMEOUT' : 'NETWORK_ERROR',
-        requestUrl: url,
-        method: 'POST',
-        retryAfterMs: null,
-        kind: 'transient',
-      });
+      throw transportError(error, { subject: 'fabric token endpoint', method: 'POST', url, timeoutMs: this.#timeoutMs });
     }
     this.#observe(response.status, (performance.now() - started) / 1000);
-    if (response.status < 200 || response.status > 299) throw responseError(response, 'POST', url);
+    if (!succeeded(response)) throw responseError(response, 'POST', url);
     const parsed = fabricTokenSchema.safeParse(safeJson(response.text));
     if (!parsed.success) {
       throw new FabricError('fabric token endpoint answered without an access_token', {
