@@ -2,9 +2,8 @@
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# The lock file was made where the registry answers 404 for other platforms' optional msgpackr-extract binaries, so
-# it lacks their entries and npm ci can refuse it; npm install then keeps the locked versions (as .ci/run does).
-RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+# Strictly the lock file (it lists every platform's optional binaries): a lock out of sync fails the build.
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY ingress ingress
 COPY workers workers

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { retailopsIdOf } from '../shared/retailops/ids.js';
 import type { PresentedCredentials } from './auth.js';
 
 /**
@@ -15,11 +16,11 @@ export function field(source: unknown, ...path: string[]): unknown {
   return current;
 }
 
-function asId(value: unknown): string | null {
-  if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  if (typeof value === 'number' && Number.isInteger(value)) return String(value);
-  return null;
-}
+/**
+ * A malformed id reads as absent here; the route's schema then refuses it with a 400 that says what is wrong,
+ * after authentication, so an unauthenticated caller learns nothing about the payload's shape.
+ */
+const asId = retailopsIdOf;
 
 export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { RETAILOPS_ID_MESSAGE, retailopsIdOf } from './retailops/ids.js';
 
 /**
  * The one place that reads process.env (and CHANNELS_FILE). Everything else receives a frozen `Config`.
@@ -9,12 +10,35 @@ const csv = z
   .string()
   .transform((value) => value.split(',').map((part) => part.trim()).filter((part) => part.length > 0));
 
+/** Shorter tokens can be guessed or are a ticket split at its commas; ADMIN_TOKEN has the same floor. */
+export const MIN_TOKEN_LENGTH = 16;
+
+/**
+ * RetailOPS tickets look like "1,1,0,1456437061,315576060,111,<base64>": a comma list with all-digit parts is such a
+ * ticket pasted as-is, which would make each of its fields ("1", "0", …) a valid token on its own.
+ */
+function looksLikeSplitTicket(parts: readonly string[]): boolean {
+  return parts.length > 1 && parts.some((part) => /^\d+$/.test(part));
+}
+
 /**
  * A comma list, or a JSON array of strings for tokens that contain commas (RetailOPS tickets such as seed 000's
- * "1,1,0,1456437061,…" do).
+ * "1,1,0,1456437061,…" do). Issue messages never quote the value: it is a secret.
  */
 const tokenList = z.string().transform((value, context) => {
-  if (!value.trim().startsWith('[')) return value.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+  if (!value.trim().startsWith('[')) {
+    const parts = value.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+    if (looksLikeSplitTicket(parts)) {
+      context.addIssue({
+        code: 'custom',
+        message:
+          'looks like a RetailOPS ticket (it has commas and all-digit fields); give tickets as a JSON array: ' +
+          `RETAILOPS_AUTH_TOKENS='["1,1,0,…"]'`,
+      });
+      return z.NEVER;
+    }
+    return parts;
+  }
   let json: unknown;
   try {
     json = JSON.parse(value);
@@ -26,6 +50,15 @@ const tokenList = z.string().transform((value, context) => {
   const parsed = z.array(z.string().min(1)).safeParse(json);
   if (parsed.success) return parsed.data;
   context.addIssue({ code: 'custom', message: 'must be a comma list or a JSON array of strings' });
+  return z.NEVER;
+});
+
+
+/** A RetailOPS client or channel id from configuration, normalised as requests' ids are. */
+const retailopsId = z.union([z.string(), z.number()]).transform((value, context) => {
+  const id = retailopsIdOf(value);
+  if (id !== null) return id;
+  context.addIssue({ code: 'custom', message: RETAILOPS_ID_MESSAGE });
   return z.NEVER;
 });
 
@@ -42,9 +75,9 @@ export const fabricSettingsSchema = z.object({
 export type FabricSettings = z.infer<typeof fabricSettingsSchema>;
 
 const channelEntrySchema = z.object({
-  clientId: z.coerce.string().min(1).describe('RetailOPS client id'),
-  channelId: z.coerce.string().min(1).describe('RetailOPS channel id'),
-  tokens: z.array(z.string().min(8, 'tokens must be at least 8 characters')).min(1),
+  clientId: retailopsId.describe('RetailOPS client id'),
+  channelId: retailopsId.describe('RetailOPS channel id'),
+  tokens: z.array(z.string().min(MIN_TOKEN_LENGTH, `tokens must be at least ${MIN_TOKEN_LENGTH} characters`)).min(1),
   fabric: fabricSettingsSchema,
 });
 
@@ -89,7 +122,8 @@ export const envSchema = z.object({
   FABRIC_BREAKER_THRESHOLD: positiveInt.default(5),
   FABRIC_BREAKER_COOLDOWN_MS: positiveInt.default(30_000),
   RETAILOPS_AUTH_TOKENS: tokenList.optional(),
-  RETAILOPS_CLIENT_ID: z.string().optional(),
+  RETAILOPS_CLIENT_ID: retailopsId.optional(),
+  RETAILOPS_CHANNEL_ID: retailopsId.optional(),
   CHANNELS_FILE: z.string().optional(),
   BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
   RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(1200),
@@ -107,7 +141,7 @@ export const envSchema = z.object({
   WORKER_QUEUES: csv.optional(),
   WORKER_CONCURRENCY: positiveInt.default(10),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  ADMIN_TOKEN: z.string().min(MIN_TOKEN_LENGTH, `must be at least ${MIN_TOKEN_LENGTH} characters`).optional(),
   ADMIN_ALLOW_RETRIES: z.enum(['true', 'false']).default('false'),
   JOB_ATTEMPTS: positiveInt.default(8),
   JOB_BACKOFF_MS: positiveInt.default(1000),
@@ -249,7 +283,21 @@ function singleChannel(env: Env, useSandbox: boolean): ChannelBinding {
       });
   const tokens = env.RETAILOPS_AUTH_TOKENS ?? (useSandbox ? [SANDBOX_TEST_TOKEN, SEED_EXAMPLE_TICKET] : []);
   if (tokens.length === 0) throw new ConfigError('RETAILOPS_AUTH_TOKENS is required when a real fabric is configured');
-  return { key: 'default', clientId: env.RETAILOPS_CLIENT_ID ?? null, channelId: null, tokens, fabric };
+  // The SDK's published test key is short and public: fine against the sandbox, never against a real tenant.
+  const short = tokens.findIndex((token) => token.length < MIN_TOKEN_LENGTH && !(useSandbox && token === SANDBOX_TEST_TOKEN));
+  if (short !== -1) {
+    throw new ConfigError(
+      `Invalid environment:\n  - RETAILOPS_AUTH_TOKENS: token ${short + 1} is shorter than ${MIN_TOKEN_LENGTH} characters` +
+        (useSandbox ? '' : ` (the SDK test key ${SANDBOX_TEST_TOKEN} is accepted only while the sandbox is the fabric)`),
+    );
+  }
+  return {
+    key: 'default',
+    clientId: env.RETAILOPS_CLIENT_ID ?? null,
+    channelId: env.RETAILOPS_CHANNEL_ID ?? null,
+    tokens,
+    fabric,
+  };
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MoneyFormatError, toDecimal } from '../money.js';
+import { RETAILOPS_ID_MESSAGE, retailopsIdOf } from './ids.js';
 
 /**
  * Field types as RetailOPS sends them. The seeds disagree on types ("496" vs 496, "35" vs 35, 0 vs "0"), so each
@@ -15,6 +16,14 @@ export const idLike = z
     z.number().int('must be an integer').nonnegative().max(Number.MAX_SAFE_INTEGER),
   ])
   .transform((value) => String(value));
+
+/** A RetailOPS client or channel id: digits only, sent as 21 or "21", kept as a normalised string. */
+export const retailopsIdLike = z.union([z.string(), z.number()]).transform((value, context) => {
+  const id = retailopsIdOf(value);
+  if (id !== null) return id;
+  context.addIssue({ code: 'custom', message: RETAILOPS_ID_MESSAGE });
+  return z.NEVER;
+});
 
 /** A count sent as 2 or "2". */
 export const countLike = z
@@ -52,9 +61,9 @@ export function queryListOf<T extends z.ZodType>(item: T, max = 1000) {
 /** RetailOPS' credentials block in the payload (seed 000). */
 export const credentialsBlock = z
   .object({
-    client_id: idLike.optional(),
+    client_id: retailopsIdLike.optional(),
     ticket: z.string().max(4096).optional(),
   })
   .loose();
 
-export const channelBlock = z.object({ id: idLike, params: z.record(z.string(), z.unknown()).optional() }).loose();
+export const channelBlock = z.object({ id: retailopsIdLike, params: z.record(z.string(), z.unknown()).optional() }).loose();

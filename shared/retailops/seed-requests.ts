@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amountLike, channelBlock, countLike, credentialsBlock, flagLike, idLike, listOf, queryListOf } from './fields.js';
+import { amountLike, channelBlock, countLike, credentialsBlock, flagLike, idLike, listOf, queryListOf, retailopsIdLike } from './fields.js';
 
 /**
  * Request schemas of the seed routes, from the seed tables. Unknown fields are kept (RetailOPS sends many that this
@@ -22,7 +22,7 @@ export const orderFetchRequest = z
       .object({
         single: flagLike.optional(),
         order: z.object({ channel_refnum: idLike.optional() }).loose().optional(),
-        client_id: idLike.optional(),
+        client_id: retailopsIdLike.optional(),
         channel: channelBlock,
         max_page_size: countLike.pipe(z.number().min(1, 'must be at least 1')).optional(),
         page_state: z.union([countLike, z.null(), z.literal(''), z.literal('null')]).optional(),
@@ -38,7 +38,7 @@ export const orderAckRequest = z
     data: z
       .object({
         order: z.object({ acks: queryListOf(idLike).refine((acks) => acks.length > 0, 'must name at least one order') }).loose(),
-        client_id: idLike.optional(),
+        client_id: retailopsIdLike.optional(),
         channel: channelBlock,
       })
       .loose(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amountLike, countLike, idLike, listOf } from './fields.js';
+import { amountLike, countLike, idLike, listOf, retailopsIdLike } from './fields.js';
 
 /**
  * Request schemas of RetailOPS' published channel SDK (v1, ../shared/retailops-sdk-v1/*.json, `links[0].schema`).
@@ -17,8 +17,8 @@ export const v1Envelope = z
     integration_auth_token: z.string().max(4096).optional(),
     action: z.string().min(1).max(200),
     version: countLike,
-    client_id: idLike,
-    channel_info: z.object({ id: idLike.optional() }).loose(),
+    client_id: retailopsIdLike,
+    channel_info: z.object({ id: retailopsIdLike.optional() }).loose(),
   })
   .loose();
 

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,5 +59,44 @@ describe('hostile input corpus', () => {
     expect((Object.prototype as Record<string, unknown>)['polluted']).toBeUndefined();
     expect((await fetch(`${stack.ingressUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${stack.ingressUrl}/readyz`)).status).toBe(200);
+  });
+});
+
+/** Runs the ingress's entry point with `env` and resolves with its exit code and everything it wrote. */
+async function startIngressWith(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'ingress/main.ts'],
+      { cwd: join(import.meta.dirname, '..', '..'), env: { PATH: process.env['PATH'] ?? '', REDIS_URL: stack.env['REDIS_URL'] ?? '', PORT: '0', ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, output: `${stdout}${stderr}` }),
+    );
+  });
+}
+
+// Issue 9: a ticket pasted as a comma list made "0", "1" and "abcdef" valid tokens, each a key to customer orders.
+describe('credentials that would let anyone in are refused at start', () => {
+  it('a RetailOPS ticket pasted as a comma list', async () => {
+    const { code, output } = await startIngressWith({ RETAILOPS_AUTH_TOKENS: '1,1,0,1456437061,abcdef' });
+    expect(code).toBe(1);
+    expect(output).toMatch(/RETAILOPS_AUTH_TOKENS: looks like a RetailOPS ticket/);
+    expect(output).toContain('JSON array');
+    expect(output).not.toContain('1456437061');
+  });
+
+  it('a token shorter than 16 characters, and the SDK test key against a real fabric', async () => {
+    const short = await startIngressWith({ RETAILOPS_AUTH_TOKENS: 'abcdef' });
+    expect(short.code).toBe(1);
+    expect(short.output).toMatch(/RETAILOPS_AUTH_TOKENS: token 1 is shorter than 16 characters/);
+    const realFabric = await startIngressWith({
+      RETAILOPS_AUTH_TOKENS: 'RETAILOPS_SDK',
+      FABRIC_BASE_URL: 'https://api.fabric.inc/v3',
+      FABRIC_AUTH_URL: 'https://acme.login.fabric.inc/oauth2/default/v1/token',
+      FABRIC_CLIENT_ID: 'id',
+      FABRIC_CLIENT_SECRET: 'secret',
+      FABRIC_TENANT_ID: 'tenant',
+    });
+    expect(realFabric.code).toBe(1);
+    expect(realFabric.output).toMatch(/accepted only while the sandbox is the fabric/);
   });
 });

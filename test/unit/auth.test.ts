@@ -23,9 +23,9 @@ function multiChannelConfig(): Config {
     JSON.stringify({
       channels: [
         // Client 497 has two channels served by one token.
-        { clientId: '497', channelId: '21', tokens: ['token-of-497'], fabric: fabric('t21') },
-        { clientId: '497', channelId: '22', tokens: ['token-of-497', 'only-for-22'], fabric: fabric('t22') },
-        { clientId: '498', channelId: '21', tokens: ['token-of-498'], fabric: fabric('t98') },
+        { clientId: '497', channelId: '21', tokens: ['token-of-497-0123456789'], fabric: fabric('t21') },
+        { clientId: '497', channelId: '22', tokens: ['token-of-497-0123456789', 'only-for-22-0123456789'], fabric: fabric('t22') },
+        { clientId: '498', channelId: '21', tokens: ['token-of-498-0123456789'], fabric: fabric('t98') },
       ],
     }),
   );
@@ -58,7 +58,7 @@ describe('ingress/auth', () => {
 
   describe('single channel', () => {
     const sandbox = loadConfig({});
-    const pinned = loadConfig({ RETAILOPS_AUTH_TOKENS: 'secret-token', RETAILOPS_CLIENT_ID: '497' });
+    const pinned = loadConfig({ RETAILOPS_AUTH_TOKENS: 'secret-token-0123456789', RETAILOPS_CLIENT_ID: '497' });
 
     it('rejects a missing or empty token with 401', () => {
       for (const token of [null, '']) {
@@ -85,14 +85,23 @@ describe('ingress/auth', () => {
     });
 
     it('with RETAILOPS_CLIENT_ID set, rejects another client named in the headers with 401', () => {
-      const error = rejection(pinned, credentials({ token: 'secret-token', clientId: '498', channelId: '21' }));
+      const error = rejection(pinned, credentials({ token: 'secret-token-0123456789', clientId: '498', channelId: '21' }));
       expect(error.statusCode).toBe(401);
       expect(error.message).toMatch(/do not belong to client 498/);
     });
 
+    it('with RETAILOPS_CHANNEL_ID set, rejects another channel with 401 and takes the channel from the binding', () => {
+      const channelPinned = loadConfig({ RETAILOPS_AUTH_TOKENS: 'secret-token-0123456789', RETAILOPS_CHANNEL_ID: '21' });
+      const error = rejection(channelPinned, credentials({ token: 'secret-token-0123456789', channelId: '22' }));
+      expect(error.statusCode).toBe(401);
+      expect(error.message).toMatch(/not valid for channel 22/);
+      expect(authenticate(channelPinned, credentials({ token: 'secret-token-0123456789', channelId: '21' }))).toMatchObject({ channelId: '21' });
+      expect(authenticate(channelPinned, credentials({ token: 'secret-token-0123456789' }))).toMatchObject({ channelId: '21' });
+    });
+
     it('with RETAILOPS_CLIENT_ID set, takes the client from the binding', () => {
-      expect(authenticate(pinned, credentials({ token: 'secret-token', clientId: '497', channelId: '21' }))).toMatchObject({ clientId: '497', channelId: '21' });
-      expect(authenticate(pinned, credentials({ token: 'secret-token' }))).toMatchObject({ clientId: '497', channelId: 'default' });
+      expect(authenticate(pinned, credentials({ token: 'secret-token-0123456789', clientId: '497', channelId: '21' }))).toMatchObject({ clientId: '497', channelId: '21' });
+      expect(authenticate(pinned, credentials({ token: 'secret-token-0123456789' }))).toMatchObject({ clientId: '497', channelId: 'default' });
     });
   });
 
@@ -100,26 +109,26 @@ describe('ingress/auth', () => {
     const config = multiChannelConfig();
 
     it('picks the binding by channel id', () => {
-      const on21 = authenticate(config, credentials({ token: 'token-of-497', clientId: '497', channelId: '21' }));
-      const on22 = authenticate(config, credentials({ token: 'token-of-497', channelId: '22' }));
+      const on21 = authenticate(config, credentials({ token: 'token-of-497-0123456789', clientId: '497', channelId: '21' }));
+      const on22 = authenticate(config, credentials({ token: 'token-of-497-0123456789', channelId: '22' }));
       expect([on21.binding.key, on21.binding.fabric.tenantId, on21.clientId, on21.channelId]).toEqual(['497/21', 't21', '497', '21']);
       expect([on22.binding.key, on22.binding.fabric.tenantId, on22.clientId, on22.channelId]).toEqual(['497/22', 't22', '497', '22']);
     });
 
     it('a token of one channel only needs no channel id', () => {
-      expect(authenticate(config, credentials({ token: 'only-for-22' })).binding.key).toBe('497/22');
-      expect(authenticate(config, credentials({ token: 'token-of-498' }))).toMatchObject({ clientId: '498', channelId: '21', binding: { key: '498/21' } });
+      expect(authenticate(config, credentials({ token: 'only-for-22-0123456789' })).binding.key).toBe('497/22');
+      expect(authenticate(config, credentials({ token: 'token-of-498-0123456789' }))).toMatchObject({ clientId: '498', channelId: '21', binding: { key: '498/21' } });
     });
 
     it("rejects another client's token with 401", () => {
-      const error = rejection(config, credentials({ token: 'token-of-498', clientId: '497', channelId: '21' }));
+      const error = rejection(config, credentials({ token: 'token-of-498-0123456789', clientId: '497', channelId: '21' }));
       expect(error.statusCode).toBe(401);
       expect(error.message).toMatch(/do not belong to client 497/);
     });
 
     it('rejects a token for a channel it does not serve with 401', () => {
-      expect(rejection(config, credentials({ token: 'only-for-22', channelId: '21' })).statusCode).toBe(401);
-      expect(rejection(config, credentials({ token: 'token-of-497', channelId: '23' })).statusCode).toBe(401);
+      expect(rejection(config, credentials({ token: 'only-for-22-0123456789', channelId: '21' })).statusCode).toBe(401);
+      expect(rejection(config, credentials({ token: 'token-of-497-0123456789', channelId: '23' })).statusCode).toBe(401);
     });
 
     it('rejects a token unknown to every binding with 401', () => {
@@ -127,7 +136,7 @@ describe('ingress/auth', () => {
     });
 
     it('asks for the channel id (400) when the token serves two channels', () => {
-      const error = rejection(config, credentials({ token: 'token-of-497', clientId: '497' }));
+      const error = rejection(config, credentials({ token: 'token-of-497-0123456789', clientId: '497' }));
       expect(error.statusCode).toBe(400);
       expect(error.code).toBe('ROB_CHANNEL_UNKNOWN');
       expect(error.message).toMatch(/data\.channel\.id is required/);

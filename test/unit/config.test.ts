@@ -86,13 +86,17 @@ describe('shared/config', () => {
 
   describe('RETAILOPS_AUTH_TOKENS', () => {
     it('reads a comma list, trimming and dropping blanks', () => {
-      expect(loadConfig({ RETAILOPS_AUTH_TOKENS: ' alpha , beta,,gamma ' }).channels[0]?.tokens).toEqual(['alpha', 'beta', 'gamma']);
+      expect(loadConfig({ RETAILOPS_AUTH_TOKENS: ' alpha-0123456789 , beta-01234567890,,gamma-0123456789 ' }).channels[0]?.tokens).toEqual([
+        'alpha-0123456789',
+        'beta-01234567890',
+        'gamma-0123456789',
+      ]);
     });
 
     it('reads a JSON array for tokens that contain commas', () => {
-      const tokens = [SEED_EXAMPLE_TICKET, 'plain'];
+      const tokens = [SEED_EXAMPLE_TICKET, 'plain-0123456789'];
       expect(loadConfig({ RETAILOPS_AUTH_TOKENS: JSON.stringify(tokens) }).channels[0]?.tokens).toEqual(tokens);
-      expect(loadConfig({ RETAILOPS_AUTH_TOKENS: ' ["a,b"] ' }).channels[0]?.tokens).toEqual(['a,b']);
+      expect(loadConfig({ RETAILOPS_AUTH_TOKENS: ' ["a,b-0123456789abc"] ' }).channels[0]?.tokens).toEqual(['a,b-0123456789abc']);
     });
 
     it('rejects a JSON array that is not of strings', () => {
@@ -106,12 +110,36 @@ describe('shared/config', () => {
       expect(error.message).not.toContain('s3cret');
     });
 
+    // Issue 9: a ticket pasted as a comma list made "1", "0" and the like valid tokens on their own.
+    it('refuses a ticket pasted as a comma list, pointing at the JSON-array form, without echoing it', () => {
+      const error = configError({ RETAILOPS_AUTH_TOKENS: '1,1,0,1456437061,abcdef-secret-part' });
+      expect(error.message).toMatch(/RETAILOPS_AUTH_TOKENS: looks like a RetailOPS ticket/);
+      expect(error.message).toContain(`RETAILOPS_AUTH_TOKENS='["1,1,0,…"]'`);
+      expect(error.message).not.toContain('1456437061');
+      expect(error.message).not.toContain('abcdef-secret-part');
+      expect(configError({ ...realFabricEnv, RETAILOPS_AUTH_TOKENS: SEED_EXAMPLE_TICKET }).message).toMatch(/looks like a RetailOPS ticket/);
+    });
+
+    it('refuses tokens shorter than 16 characters, naming which one and never its text', () => {
+      const error = configError({ ...realFabricEnv, RETAILOPS_AUTH_TOKENS: 'long-enough-token-1,short' });
+      expect(error.message).toMatch(/RETAILOPS_AUTH_TOKENS: token 2 is shorter than 16 characters/);
+      expect(error.message).not.toContain('short,');
+      expect(configError({ RETAILOPS_AUTH_TOKENS: '["abcdef"]' }).message).toMatch(/token 1 is shorter than 16/);
+    });
+
+    it('accepts the SDK test key only while the sandbox is the fabric', () => {
+      expect(loadConfig({ RETAILOPS_AUTH_TOKENS: 'RETAILOPS_SDK' }).channels[0]?.tokens).toEqual(['RETAILOPS_SDK']);
+      expect(configError({ ...realFabricEnv, RETAILOPS_AUTH_TOKENS: 'RETAILOPS_SDK' }).message).toMatch(
+        /token 1 is shorter than 16 characters \(the SDK test key RETAILOPS_SDK is accepted only while the sandbox is the fabric\)/,
+      );
+    });
+
     it('is required with a real fabric', () => {
       expect(configError(realFabricEnv).message).toMatch(/RETAILOPS_AUTH_TOKENS is required/);
-      const config = loadConfig({ ...realFabricEnv, RETAILOPS_AUTH_TOKENS: 'abcdefgh', RETAILOPS_CLIENT_ID: '497' });
+      const config = loadConfig({ ...realFabricEnv, RETAILOPS_AUTH_TOKENS: 'abcdefgh-12345678', RETAILOPS_CLIENT_ID: '497' });
       expect(config.useSandbox).toBe(false);
       expect(config.orderSync.since).toBeNull();
-      expect(config.channels[0]).toMatchObject({ key: 'default', clientId: '497', channelId: null, tokens: ['abcdefgh'] });
+      expect(config.channels[0]).toMatchObject({ key: 'default', clientId: '497', channelId: null, tokens: ['abcdefgh-12345678'] });
       expect(config.channels[0]?.fabric).toEqual({
         baseUrl: 'https://api.fabric.inc/v3',
         authUrl: 'https://acme.login.fabric.inc/oauth2/default/v1/token',
@@ -123,9 +151,19 @@ describe('shared/config', () => {
     });
   });
 
+  describe('RETAILOPS_CLIENT_ID and RETAILOPS_CHANNEL_ID', () => {
+    it('pin the single channel to one client and one channel, digits only', () => {
+      const binding = loadConfig({ RETAILOPS_CLIENT_ID: '497', RETAILOPS_CHANNEL_ID: ' 21 ' }).channels[0];
+      expect(binding).toMatchObject({ clientId: '497', channelId: '21' });
+      expect(loadConfig({}).channels[0]).toMatchObject({ clientId: null, channelId: null });
+      expect(configError({ RETAILOPS_CHANNEL_ID: 'twenty-one' }).message).toContain('- RETAILOPS_CHANNEL_ID: must be a RetailOPS id');
+      expect(configError({ RETAILOPS_CLIENT_ID: '-1' }).message).toContain('- RETAILOPS_CLIENT_ID: must be a RetailOPS id');
+    });
+  });
+
   describe('FABRIC_*', () => {
     it('FABRIC_BASE_URL without the other settings names each missing field', () => {
-      const error = configError({ FABRIC_BASE_URL: 'https://api.fabric.inc/v3', RETAILOPS_AUTH_TOKENS: 'abcdefgh' });
+      const error = configError({ FABRIC_BASE_URL: 'https://api.fabric.inc/v3', RETAILOPS_AUTH_TOKENS: 'abcdefgh-12345678' });
       expect(error.message).toMatch(/^Invalid fabric settings:/);
       for (const name of ['FABRIC_AUTH_URL', 'FABRIC_CLIENT_ID', 'FABRIC_CLIENT_SECRET', 'FABRIC_TENANT_ID']) expect(error.message).toContain(`- ${name}:`);
       expect(error.message).not.toContain('FABRIC_BASE_URL:');
@@ -150,16 +188,16 @@ describe('shared/config', () => {
     it('loads multi-channel bindings keyed by client and channel', () => {
       const path = channelsFile({
         channels: [
-          { clientId: 497, channelId: 21, tokens: ['token-of-497'], fabric: fabric('t1') },
-          { clientId: '498', channelId: '22', tokens: ['token-of-498', 'second-498'], fabric: { ...fabric('t2'), channelId: '13' } },
+          { clientId: 497, channelId: 21, tokens: ['token-of-497-0123456789'], fabric: fabric('t1') },
+          { clientId: '498', channelId: '22', tokens: ['token-of-498-0123456789', 'second-498-0123456789'], fabric: { ...fabric('t2'), channelId: '13' } },
         ],
       });
       const config = loadConfig({ CHANNELS_FILE: path, RETAILOPS_AUTH_TOKENS: 'ignored-here' });
       expect(config.multiChannel).toBe(true);
       expect(config.useSandbox).toBe(false);
       expect(config.channels.map((binding) => binding.key)).toEqual(['497/21', '498/22']);
-      expect(config.channels[0]).toMatchObject({ clientId: '497', channelId: '21', tokens: ['token-of-497'], fabric: { tenantId: 't1', channelId: '12' } });
-      expect(config.channels[1]).toMatchObject({ clientId: '498', channelId: '22', tokens: ['token-of-498', 'second-498'], fabric: { channelId: '13' } });
+      expect(config.channels[0]).toMatchObject({ clientId: '497', channelId: '21', tokens: ['token-of-497-0123456789'], fabric: { tenantId: 't1', channelId: '12' } });
+      expect(config.channels[1]).toMatchObject({ clientId: '498', channelId: '22', tokens: ['token-of-498-0123456789', 'second-498-0123456789'], fabric: { channelId: '13' } });
     });
 
     it('rejects an entry without tokens, or with a short token', () => {
@@ -167,20 +205,27 @@ describe('shared/config', () => {
       expect(missing.message).toMatch(/^Invalid CHANNELS_FILE .*channels-\d+\.json:/);
       expect(missing.message).toContain('- channels.0.tokens:');
       const short = configError({ CHANNELS_FILE: channelsFile({ channels: [{ clientId: 1, channelId: 2, tokens: ['short'], fabric: fabric('t') }] }) });
-      expect(short.message).toContain('channels.0.tokens.0: tokens must be at least 8 characters');
+      expect(short.message).toContain('channels.0.tokens.0: tokens must be at least 16 characters');
     });
 
     it('rejects a bad fabric URL', () => {
       const error = configError({
-        CHANNELS_FILE: channelsFile({ channels: [{ clientId: 1, channelId: 2, tokens: ['abcdefgh'], fabric: { ...fabric('t'), baseUrl: 'nope' } }] }),
+        CHANNELS_FILE: channelsFile({ channels: [{ clientId: 1, channelId: 2, tokens: ['abcdefgh-12345678'], fabric: { ...fabric('t'), baseUrl: 'nope' } }] }),
       });
       expect(error.message).toContain('- channels.0.fabric.baseUrl:');
     });
 
     it('rejects the same client and channel listed twice', () => {
-      const entry = { clientId: '497', channelId: '21', tokens: ['abcdefgh'], fabric: fabric('t') };
+      const entry = { clientId: '497', channelId: '21', tokens: ['abcdefgh-12345678'], fabric: fabric('t') };
       const error = configError({ CHANNELS_FILE: channelsFile({ channels: [entry, { ...entry, clientId: 497, channelId: 21 }] }) });
       expect(error.message).toMatch(/client 497 channel 21 is listed twice/);
+    });
+
+    it('takes client and channel ids as digits only, normalised as requests are', () => {
+      const entry = { clientId: '0497', channelId: 21, tokens: ['abcdefgh-12345678'], fabric: fabric('t') };
+      expect(loadConfig({ CHANNELS_FILE: channelsFile({ channels: [entry] }) }).channels[0]?.key).toBe('497/21');
+      const error = configError({ CHANNELS_FILE: channelsFile({ channels: [{ ...entry, channelId: 'twenty-one' }] }) });
+      expect(error.message).toContain('- channels.0.channelId: must be a RetailOPS id: digits only');
     });
 
     it('rejects an empty list, a file that is not JSON, and a missing file', () => {
