@@ -23,9 +23,22 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the ingress app from its dependencies; it never listens (ingress/main.ts does, tests use inject or port 0). */
 export function buildIngressApp(deps: IngressDeps, logger: Logger): FastifyInstance {
+  const { timeouts } = deps.config;
   const app = Fastify({
     loggerInstance: ingressLogger(logger),
     bodyLimit: deps.config.bodyLimitBytes,
+    // Slow clients: Node answers 408 and closes a connection whose headers or whole request take too long (checked
+    // every second rather than Node's default 30 s, so a held connection is freed close to its deadline).
+    http: {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+    },
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // A peer that neither sends nor reads (a stalled response) is cut after this much socket inactivity; longer
+    // than the other two, which bound slow senders, so it never cuts an idle keep-alive connection early.
+    connectionTimeout: Math.max(timeouts.requestMs, timeouts.keepAliveMs) + 1000,
     routerOptions: { querystringParser: parseQueryString },
     // One line per request (below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),

@@ -43,6 +43,12 @@ export function tokensEqual(presented: string | Buffer, expected: string): boole
   return timingSafeEqual(typeof presented === 'string' ? digest(presented) : presented, configuredDigest(expected));
 }
 
+/** True when some binding holds `token`; compares against every configured token, as `authenticate` does. */
+export function isKnownToken(config: Config, token: string): boolean {
+  const presented = digest(token);
+  return bindingsForToken(config, (expected) => tokensEqual(presented, expected)).length > 0;
+}
+
 export function authenticate(config: Config, credentials: PresentedCredentials): Caller {
   const { token } = credentials;
   if (token === null || token === '') throw new UnauthorizedError('missing credentials (headers.ticket or Authorization: Bearer)');

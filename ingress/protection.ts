@@ -24,12 +24,13 @@ export function rateLimitKey(request: FastifyRequest): string {
 
 /**
  * Per-client rate limiting, counted in Redis so that the limit holds across ingress replicas (a Redis outage skips
- * the count: the enqueue answers 503 anyway), and load shedding when the event loop lags: 429/503 with
+ * the count: the enqueue answers 503 anyway), and load shedding when the event loop lags or memory runs high
+ * (many large bodies in flight): 429/503 with
  * Retry-After, never a crash. Routes opt out with `config: { rateLimit: false }` (health checks). Registered on
  * the root instance (both plugins skip encapsulation), before the routes.
  */
 export function registerProtection(app: FastifyInstance, deps: IngressDeps): void {
-  const { rateLimit: limits, maxEventLoopDelayMs } = deps.config.protection;
+  const { rateLimit: limits, maxEventLoopDelayMs, maxHeapUsedBytes, maxRssBytes } = deps.config.protection;
   if (limits.max > 0) {
     void app.register(rateLimit, {
       global: true,
@@ -44,9 +45,12 @@ export function registerProtection(app: FastifyInstance, deps: IngressDeps): voi
         new RateLimitedError(`at most ${context.max} requests per ${Math.round(limits.windowMs / 1000)} s for this client; retry after ${context.after}`),
     });
   }
-  if (maxEventLoopDelayMs > 0) {
+  if (maxEventLoopDelayMs > 0 || maxHeapUsedBytes > 0 || maxRssBytes > 0) {
     void app.register(underPressure, {
+      // 0 leaves a check off in under-pressure too.
       maxEventLoopDelay: maxEventLoopDelayMs,
+      maxHeapUsedBytes,
+      maxRssBytes,
       retryAfter: OVERLOAD_RETRY_AFTER_SECONDS,
       pressureHandler: (_request, reply, type, value) => {
         reply.header('retry-after', String(OVERLOAD_RETRY_AFTER_SECONDS));

@@ -3,10 +3,10 @@ import type { z } from 'zod';
 import type { ChannelEvent, EventScope } from '../shared/events/event.js';
 import { renderEvents, type EventDialect } from '../shared/events/render.js';
 import type { JobKind, JobMeta, JobPayload } from '../shared/queues.js';
-import { authenticate, type Caller, type PresentedCredentials } from './auth.js';
+import { authenticate, isKnownToken, type Caller, type PresentedCredentials } from './auth.js';
 import type { IngressDeps } from './context.js';
-import { presentedCredentials } from './credentials.js';
-import { QueueUnavailableError, ValidationError } from './errors.js';
+import { bearerToken, presentedCredentials } from './credentials.js';
+import { QueueUnavailableError, UnauthorizedError, ValidationError } from './errors.js';
 
 /**
  * The one pipeline every RetailOPS webhook goes through: authenticate, validate, act (enqueue), answer with the
@@ -63,6 +63,10 @@ export function registerWebhook<S extends z.ZodType>(app: FastifyInstance, deps:
   app.route({
     method: route.method,
     url: route.url,
+    // On the seed routes a Bearer header outranks the payload's ticket, so a wrong one is a 401 whatever the body
+    // says: answer before reading the body, and close the connection, so that an unauthenticated client cannot make
+    // the ingress buffer up to BODY_LIMIT_BYTES or hold the connection while it trickles one in.
+    ...(route.credentials || route.method !== 'POST' ? {} : { onRequest: refuseWrongBearer(deps) }),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const raw = route.method === 'GET' ? request.query : request.body;
       const caller = authenticate(deps.config, (route.credentials ?? presentedCredentials)(request, raw));
@@ -100,6 +104,15 @@ export function registerWebhook<S extends z.ZodType>(app: FastifyInstance, deps:
       }
     },
   });
+}
+
+function refuseWrongBearer(deps: IngressDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const bearer = bearerToken(request);
+    if (bearer === null || isKnownToken(deps.config, bearer)) return;
+    reply.header('connection', 'close');
+    throw new UnauthorizedError('invalid credentials');
+  };
 }
 
 /** A webhook whose whole action is one job: most RetailOPS actions. */

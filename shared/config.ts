@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { z } from 'zod';
 import { RETAILOPS_ID_MESSAGE, retailopsIdOf } from './retailops/ids.js';
 
@@ -105,7 +106,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/, 'must start with / and not end with /')
     .default('/api/channel'),
-  REDIS_URL: z.string().optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, hostname: /^.+$/, error: 'must be a redis:// or rediss:// URL with a host, e.g. redis://127.0.0.1:6379' }).optional(),
   REDIS_CLUSTER: z.enum(['true', 'false']).default('false'),
   REDIS_PORT: z.coerce.number().int().min(0).max(65535).default(6380),
   REDIS_DATA_DIR: z.string().default('.data/redis'),
@@ -126,6 +127,11 @@ export const envSchema = z.object({
   RETAILOPS_CHANNEL_ID: retailopsId.optional(),
   CHANNELS_FILE: z.string().optional(),
   BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
+  HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+  REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+  KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(72_000),
+  MAX_HEAP_USED_MB: z.coerce.number().int().min(0).optional(),
+  MAX_RSS_MB: z.coerce.number().int().min(0).default(0),
   RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
@@ -178,8 +184,22 @@ export interface Config {
   readonly channels: readonly ChannelBinding[];
   readonly multiChannel: boolean;
   readonly bodyLimitBytes: number;
-  /** Per-client requests per window (0: off), and the event-loop lag above which requests are shed (0: off). */
-  readonly protection: { readonly rateLimit: { readonly max: number; readonly windowMs: number }; readonly maxEventLoopDelayMs: number };
+  /**
+   * How long a client may take: headers must arrive within headersMs, the whole request within requestMs (Node answers
+   * 408 and closes), and an idle keep-alive connection is closed after keepAliveMs. A slow or stalled client holds a
+   * connection and its buffered body for at most requestMs.
+   */
+  readonly timeouts: { readonly headersMs: number; readonly requestMs: number; readonly keepAliveMs: number };
+  /**
+   * Per-client requests per window (0: off), and the event-loop lag and memory above which new requests are shed
+   * with 503 (each 0: off).
+   */
+  readonly protection: {
+    readonly rateLimit: { readonly max: number; readonly windowMs: number };
+    readonly maxEventLoopDelayMs: number;
+    readonly maxHeapUsedBytes: number;
+    readonly maxRssBytes: number;
+  };
   readonly dedupWindowSeconds: number;
   readonly failedRetentionSeconds: number;
   readonly events: { readonly maxPending: number; readonly perResponse: number };
@@ -313,6 +333,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     if (error instanceof z.ZodError) throw new ConfigError(formatIssues('fabric settings', error, FABRIC_ENV_NAMES));
     throw error;
   }
+  // Node refuses a request timeout below the headers timeout; say so here rather than let the server throw.
+  if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  }
   const queues = (env.WORKER_QUEUES ?? [...QUEUE_NAMES]).map((name) => {
     if (!(QUEUE_NAMES as readonly string[]).includes(name)) {
       throw new ConfigError(`WORKER_QUEUES: unknown queue "${name}" (known: ${QUEUE_NAMES.join(', ')})`);
@@ -337,7 +361,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     channels,
     multiChannel,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
-    protection: { rateLimit: { max: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS }, maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS },
+    timeouts: { headersMs: env.HEADERS_TIMEOUT_MS, requestMs: env.REQUEST_TIMEOUT_MS, keepAliveMs: env.KEEP_ALIVE_TIMEOUT_MS },
+    protection: {
+      rateLimit: { max: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS },
+      maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS,
+      // By default 80 % of this process's V8 heap limit (which --max-old-space-size sets): shed before the heap is full.
+      maxHeapUsedBytes: env.MAX_HEAP_USED_MB === undefined ? Math.floor(getHeapStatistics().heap_size_limit * 0.8) : env.MAX_HEAP_USED_MB * 1024 * 1024,
+      maxRssBytes: env.MAX_RSS_MB * 1024 * 1024,
+    },
     dedupWindowSeconds: env.DEDUP_WINDOW_SECONDS,
     failedRetentionSeconds: env.FAILED_RETENTION_SECONDS,
     events: { maxPending: env.EVENTS_MAX_PENDING, perResponse: env.EVENTS_PER_RESPONSE },

@@ -55,4 +55,21 @@ describe('load shedding', () => {
       await shedding.close();
     }
   });
+
+  // Many large bodies in flight fill the heap before they lag the event loop: memory is a shedding signal too.
+  it('answers 503 with Retry-After while the heap is over MAX_HEAP_USED_MB, enqueuing nothing', async () => {
+    // 1 MB: this process's heap is always above it, so every webhook is shed.
+    const shedding = await startStack({ workers: false, env: { RATE_LIMIT_MAX: '0', MAX_EVENT_LOOP_DELAY_MS: '0', MAX_HEAP_USED_MB: '1' } });
+    try {
+      // under-pressure samples memory on a timer: give it one sample.
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      const shed = await cancelAs(shedding.ingressUrl, '497');
+      expect(shed.status).toBe(503);
+      expect(shed.headers.get('retry-after')).toBe('10');
+      expect(await shed.json()).toMatchObject({ code: 'ROB_OVERLOADED', error: expect.stringContaining('heapUsedBytes') });
+      expect(await jobCounts(shedding)).toEqual({ order: 0, cancel: 0, update: 0, return: 0 });
+    } finally {
+      await shedding.close();
+    }
+  });
 });
