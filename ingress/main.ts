@@ -1,12 +1,18 @@
 import closeWithGrace from 'close-with-grace';
+import type { Logger } from 'pino';
+import { explainListenError, fallbackLogger, logStartupFailure } from '../scripts/startup.js';
 import { loadConfig } from '../shared/config.js';
 import { createIngressLogger } from './logger.js';
 import { startIngress } from './server.js';
 
+let logger: Logger = fallbackLogger('ingress');
+
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createIngressLogger(config.logLevel);
-  const ingress = await startIngress(config, logger);
+  logger = createIngressLogger(config.logLevel);
+  const ingress = await startIngress(config, logger).catch((error: unknown) => {
+    throw explainListenError(error, 'PORT', config.port);
+  });
   logger.info({ url: ingress.url }, 'ingress listening');
   closeWithGrace({ delay: config.shutdownTimeoutMs, logger }, async ({ err, signal }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
@@ -16,6 +22,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // One JSON line naming what to change (REDIS_URL, PORT, …), then exit: nothing is left running.
+  logStartupFailure(logger, error);
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 import { EventStore } from '../shared/events/store.js';
 import { InboxStore } from '../shared/inbox/store.js';
 import { JobQueues } from '../shared/job-queues.js';
-import { closeRedis, createRedis, waitForReady } from '../shared/redis.js';
+import { closeRedis, connectAtStartup, createRedis } from '../shared/redis.js';
 import { createMetrics, type Metrics } from '../shared/metrics.js';
 import { buildIngressApp } from './app.js';
 import type { Config } from '../shared/config.js';
@@ -17,12 +17,27 @@ export async function startIngress(config: Config, logger: Logger, metrics: Metr
   if (!config.redisUrl) throw new Error('REDIS_URL is required (npm start provides an embedded Redis)');
   const redis = createRedis(config.redisUrl, 'producer', logger, 'ingress', config.redisCluster);
   // BullMQ checks the server version when a Queue is made; without an offline queue that needs a ready connection.
-  await waitForReady(redis, 30_000);
+  // A Redis that never answers is a configuration mistake at start: fail with one line rather than wait for ever.
+  try {
+    await connectAtStartup(redis, config.redisUrl);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
   const queues = new JobQueues(redis, config, logger);
   const events = new EventStore(redis, { prefix: config.queuePrefix, ...config.events }, logger, metrics);
   const inbox = new InboxStore(redis, config.queuePrefix);
   const app = buildIngressApp({ config, redis, queues, events, inbox, metrics }, logger);
-  const url = await app.listen({ host: config.host, port: config.port });
+  let url: string;
+  try {
+    url = await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // A busy PORT: release what was opened, so that the caller can exit (or stop the rest) cleanly.
+    await app.close().catch(() => undefined);
+    await queues.close().catch(() => undefined);
+    await closeRedis(redis);
+    throw error;
+  }
   return {
     url,
     close: async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import { z } from 'zod';
-import { RETAILOPS_ID_MESSAGE, retailopsIdOf } from './retailops/ids.js';
+import { retailopsIdLike as retailopsId } from './retailops/fields.js';
 
 /**
  * The one place that reads process.env (and CHANNELS_FILE). Everything else receives a frozen `Config`.
@@ -51,15 +51,6 @@ const tokenList = z.string().transform((value, context) => {
   const parsed = z.array(z.string().min(1)).safeParse(json);
   if (parsed.success) return parsed.data;
   context.addIssue({ code: 'custom', message: 'must be a comma list or a JSON array of strings' });
-  return z.NEVER;
-});
-
-
-/** A RetailOPS client or channel id from configuration, normalised as requests' ids are. */
-const retailopsId = z.union([z.string(), z.number()]).transform((value, context) => {
-  const id = retailopsIdOf(value);
-  if (id !== null) return id;
-  context.addIssue({ code: 'custom', message: RETAILOPS_ID_MESSAGE });
   return z.NEVER;
 });
 

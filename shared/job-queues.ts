@@ -22,14 +22,24 @@ export function defaultJobOptions(config: Config): DefaultJobOptions {
 export interface EnqueueResult {
   readonly jobId: string;
   readonly queue: QueueName;
+  readonly kind: JobKind;
+  /** The job already existed (a redelivered webhook within DEDUP_WINDOW_SECONDS): nothing new was queued. */
+  readonly deduplicated: boolean;
 }
+
+export type DeduplicatedListener = (result: EnqueueResult) => void;
 
 export class JobQueues {
   readonly #queues: Map<QueueName, Queue>;
 
   readonly #lanes: OrderLanes;
+  readonly #redis: RedisClient;
+  readonly #logger: Logger;
+  readonly #deduplicatedListeners: DeduplicatedListener[] = [];
 
   constructor(connection: RedisClient, config: Config, logger: Logger) {
+    this.#redis = connection;
+    this.#logger = logger;
     this.#lanes = new OrderLanes(connection, config.queuePrefix);
     this.#queues = new Map(
       QUEUE_NAMES.map((name) => {
@@ -58,19 +68,39 @@ export class JobQueues {
   }
 
   /**
-   * Adds the job under its deterministic id (a duplicate of a retained job is a no-op that returns the same id),
+   * Adds the job under its deterministic id (a duplicate of a retained job is a no-op that returns the same id, and
+   * is logged and told to the onDeduplicated listeners, as a 200 without a new job would otherwise leave no trace),
    * then, for an action on one order, appends it to that order's lane (shared/order-lanes.ts). Both happen before
    * the caller answers 200; a failure of either is a 503 and RetailOPS' retry repeats both harmlessly. The payload
    * is not validated again here: its type is the contract, and the worker parses what it takes from Redis.
    */
   async add<K extends JobKind>(kind: K, meta: JobMeta, payload: JobPayload<K>): Promise<EnqueueResult> {
-    const jobId = jobIdFor(kind, meta.clientId, meta.channelId, payload);
-    const data: JobData<K> = { kind, meta, payload };
     const name = queueOf(kind);
-    const job = await this.queue(name).add(jobDisplayName(kind, meta, payload), data, { jobId });
+    const queue = this.queue(name);
+    const data: JobData<K> = { kind, meta, payload };
+    const wanted = jobIdFor(kind, meta.clientId, meta.channelId, payload);
+    const job = await queue.add(jobDisplayName(kind, meta, payload), data, { jobId: wanted });
+    const jobId = job.id ?? wanted;
+    // BullMQ answers a duplicate id with a Job built locally, as for a new one; only the stored creation time tells
+    // them apart (ours is this call's Date.now()). Two identical webhooks in the same millisecond both read as new.
     const refnum = laneRefnum(kind, payload);
-    if (refnum !== null) await this.#lanes.join(meta.bindingKey, refnum, { queue: name, jobId: job.id ?? jobId });
-    return { jobId: job.id ?? jobId, queue: name };
+    const [stored] = await Promise.all([
+      this.#redis.hget(queue.toKey(jobId), 'timestamp'),
+      refnum !== null ? this.#lanes.join(meta.bindingKey, refnum, { queue: name, jobId }) : undefined,
+    ]);
+    const deduplicated = stored !== null && stored !== String(job.timestamp);
+    const result: EnqueueResult = { jobId, queue: name, kind, deduplicated };
+    if (deduplicated) {
+      // reqId as on the request's own lines: the webhook, its answer and the job it was folded into line up.
+      this.#logger.info({ reqId: meta.requestId, jobId, queue: name, kind, deduplicated: true }, 'webhook deduplicated: its job already exists');
+      for (const listener of this.#deduplicatedListeners) listener(result);
+    }
+    return result;
+  }
+
+  /** Tells `listener` of every add whose job already existed (the ingress counts them in its metrics). */
+  onDeduplicated(listener: DeduplicatedListener): void {
+    this.#deduplicatedListeners.push(listener);
   }
 
   /** Asks for an order sync of one channel binding; while one is waiting, another request joins it. */

@@ -20,6 +20,8 @@ export function inboxKeys(prefix: string, bindingKey: string) {
     acked: `${base}:acked`,
     seq: `${base}:seq`,
     watermark: `${base}:watermark`,
+    /** When the binding's last order sync completed (ms since the epoch), for rob_order_sync_last_success_timestamp_seconds. */
+    lastSync: `${base}:last-sync`,
   } as const;
 }
 

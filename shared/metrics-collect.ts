@@ -1,18 +1,105 @@
 import type { Queue } from 'bullmq';
 import { Cluster } from 'ioredis';
+import type { InboxStore } from './inbox/store.js';
 import type { RedisClient } from './redis.js';
+import { defineScript, type RedisScript } from './redis-script.js';
 import type { Metrics } from './metrics.js';
 
 const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'] as const;
 
-/** Reads what only RedisClient knows (queue counts, backlog age, pending events) into the gauges, at scrape time. */
-export async function collectQueueMetrics(metrics: Metrics, queues: readonly Queue[], now = Date.now()): Promise<void> {
+/** How many jobs are read at each end of each pending list: bounds the work of one scrape. */
+export const BACKLOG_SCAN_PER_END = 100;
+
+/**
+ * The oldest job a queue still owes, among waiting, prioritized and delayed jobs, in one round trip. A job counts
+ * from when it was due: its creation time plus the delay it was created with (the order sync's next run is not
+ * late before its time). Retry backoff, the circuit's wait and an order lane's parking move a job to delayed
+ * without touching either, so a job that keeps failing through an outage ages from when it was enqueued.
+ * Neither list is ordered by that time (delayed is ordered by the next run; a retried job re-enters the wait
+ * list behind newer ones), so each is read at both ends, at most BACKLOG_SCAN_PER_END jobs at each. With more
+ * jobs than that it is a lower bound (in an outage, the jobs due next have mostly been retrying for long too).
+ * KEYS: wait (list), paused (list: where BullMQ before 6 moved a paused queue's jobs, left until the next resume),
+ * prioritized (zset), delayed (zset).
+ * ARGV: job key prefix, jobs per end.
+ * Returns { due (ms), job id }, or {} when nothing is pending.
+ */
+const OLDEST_BACKLOG_SCRIPT = `
+local prefix, perEnd = ARGV[1], tonumber(ARGV[2])
+local oldest, oldestId
+local function consider(ids)
+  for _, id in ipairs(ids) do
+    local fields = redis.call('HMGET', prefix .. id, 'timestamp', 'opts')
+    local due = tonumber(fields[1])
+    if due then
+      if fields[2] then
+        local ok, opts = pcall(cjson.decode, fields[2])
+        if ok and type(opts) == 'table' and tonumber(opts['delay']) then due = due + tonumber(opts['delay']) end
+      end
+      if oldest == nil or due < oldest then oldest, oldestId = due, id end
+    end
+  end
+end
+local function scan(key, size, range)
+  local length = redis.call(size, key)
+  if length <= 2 * perEnd then
+    consider(redis.call(range, key, 0, -1))
+  else
+    consider(redis.call(range, key, 0, perEnd - 1))
+    consider(redis.call(range, key, -perEnd, -1))
+  end
+end
+scan(KEYS[1], 'LLEN', 'LRANGE')
+scan(KEYS[2], 'LLEN', 'LRANGE')
+scan(KEYS[3], 'ZCARD', 'ZRANGE')
+scan(KEYS[4], 'ZCARD', 'ZRANGE')
+if oldest == nil then return {} end
+return { oldest, oldestId }
+`;
+
+const scripts = new WeakMap<RedisClient, RedisScript<[number, string] | []>>();
+
+export interface BacklogHead {
+  readonly jobId: string;
+  /** When the job was due (ms since the epoch): its creation plus its initial delay. */
+  readonly dueAt: number;
+}
+
+/** The queue's oldest pending job (waiting, paused, prioritized or delayed), or null when none. */
+export async function oldestBacklogJob(redis: RedisClient, queue: Queue): Promise<BacklogHead | null> {
+  let script = scripts.get(redis);
+  if (!script) {
+    script = defineScript<[number, string] | []>(redis, 'robOldestBacklog', 4, OLDEST_BACKLOG_SCRIPT);
+    scripts.set(redis, script);
+  }
+  const { wait = '', paused = '', prioritized = '', delayed = '' } = queue.keys;
+  const result = await script([wait, paused, prioritized, delayed], [queue.toKey(''), BACKLOG_SCAN_PER_END]);
+  if (result.length === 0) return null;
+  return { dueAt: Number(result[0]), jobId: String(result[1]) };
+}
+
+/** Reads what only Redis knows (queue counts, backlog age) into the gauges, at scrape time. */
+export async function collectQueueMetrics(metrics: Metrics, redis: RedisClient, queues: readonly Queue[], now = Date.now()): Promise<void> {
   await Promise.all(
     queues.map(async (queue) => {
-      const counts = await queue.getJobCounts(...STATES);
+      const [counts, oldest] = await Promise.all([queue.getJobCounts(...STATES), oldestBacklogJob(redis, queue)]);
       for (const state of STATES) metrics.jobs.set({ queue: queue.name, state }, counts[state] ?? 0);
-      const [oldest] = await queue.getJobs(['wait'], 0, 0, true);
-      metrics.backlogAge.set({ queue: queue.name }, oldest ? Math.max(0, (now - oldest.timestamp) / 1000) : 0);
+      metrics.backlogAge.set({ queue: queue.name }, oldest ? Math.max(0, (now - oldest.dueAt) / 1000) : 0);
+    }),
+  );
+}
+
+/**
+ * The inbox and the order sync per configured channel binding: orders RetailOPS has not acknowledged, how old the
+ * first of them is, and when the last sync completed. Bindings come from the configuration, so the labels are bounded.
+ */
+export async function collectInboxMetrics(metrics: Metrics, inbox: InboxStore, bindingKeys: readonly string[], now = Date.now()): Promise<void> {
+  await Promise.all(
+    bindingKeys.map(async (binding) => {
+      const [pending, oldest, lastSync] = await Promise.all([inbox.pendingCount(binding), inbox.oldestPending(binding), inbox.lastSyncAt(binding)]);
+      const createdAt = oldest ? Date.parse(oldest.createdAt) : Number.NaN;
+      metrics.inboxPending.set({ binding }, pending);
+      metrics.inboxOldestPendingAge.set({ binding }, Number.isFinite(createdAt) ? Math.max(0, (now - createdAt) / 1000) : 0);
+      metrics.orderSyncLastSuccess.set({ binding }, lastSync === null ? 0 : lastSync / 1000);
     }),
   );
 }

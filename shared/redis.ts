@@ -30,7 +30,7 @@ export function createRedis(url: string, role: ConnectionRole, logger: Logger, n
   let lastError = '';
   redis.on('error', (error: Error) => {
     // ioredis emits one error per reconnect attempt; log each distinct message once per outage.
-    if (error.message !== lastError) logger.warn({ err: error, connection: name }, 'redis connection error');
+    if (error.message !== lastError) logger.warn({ err: error, connection: name, url: redisUrlForLog(url) }, 'redis connection error');
     lastError = error.message;
   });
   redis.on('ready', () => {
@@ -52,6 +52,98 @@ export function credentialsOf(url: string): { username?: string; password?: stri
   return {
     ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
     ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+  };
+}
+
+/** A Redis URL fit for a log line or an error message: the password, if any, replaced by `mask`. */
+export function redisUrlForLog(url: string, mask = '***'): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '(unparseable REDIS_URL)';
+  }
+  if (!parsed.password) return parsed.toString();
+  parsed.password = 'x';
+  // Set by hand: URL would percent-encode a mask such as "<password>".
+  return parsed.toString().replace(':x@', `:${mask}@`);
+}
+
+/** The Redis a process is configured with cannot be used at start: the message is one line meant for the operator. */
+export class RedisUnavailableError extends Error {
+  override readonly name = 'RedisUnavailableError';
+}
+
+/** How long a process waits, at start, for its Redis to be ready before it gives up. */
+export const STARTUP_CONNECT_TIMEOUT_MS = 10_000;
+
+/** Retrying cannot fix these: fail at once. */
+const AUTH_FAILURE = /NOAUTH|WRONGPASS|invalid password|invalid username-password/i;
+
+/**
+ * Waits, at start only, until `redis` is ready. A Redis that is not ready within `timeoutMs`, or refuses the
+ * credentials, is taken for a configuration mistake: reject with one line naming REDIS_URL rather than retrying for
+ * ever (once started, the connections still wait for Redis indefinitely, which is what survives an outage).
+ */
+export async function connectAtStartup(redis: RedisClient, url: string, timeoutMs = STARTUP_CONNECT_TIMEOUT_MS): Promise<void> {
+  const where = `REDIS_URL ${redisUrlForLog(url)}`;
+  if (redis.status !== 'ready') {
+    await new Promise<void>((resolve, reject) => {
+      let lastError = '';
+      let connected = false;
+      const fail = (message: string): void => {
+        cleanup();
+        reject(new RedisUnavailableError(message));
+      };
+      const timer = setTimeout(() => {
+        const why = lastError ? ` (${lastError})` : connected ? ' (it accepts connections but is not ready: not Redis, or still loading its data?)' : '';
+        fail(`${where} is not reachable${why} after ${timeoutMs / 1000} s: start that Redis or set REDIS_URL to one that runs`);
+      }, timeoutMs);
+      const onConnect = (): void => void (connected = true);
+      const onReady = (): void => {
+        cleanup();
+        resolve();
+      };
+      const onError = (error: Error): void => {
+        lastError = error.message;
+        if (AUTH_FAILURE.test(error.message)) fail(`${where} refused the credentials (${error.message}): fix the user or password in REDIS_URL`);
+      };
+      const onEnd = (): void => fail(`${where}: the connection was closed before Redis was ready${lastError ? ` (${lastError})` : ''}`);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        redis.off('connect', onConnect);
+        redis.off('ready', onReady);
+        redis.off('error', onError);
+        redis.off('end', onEnd);
+      };
+      redis.on('connect', onConnect);
+      redis.on('ready', onReady);
+      redis.on('error', onError);
+      redis.on('end', onEnd);
+    });
+  }
+  // 'ready' comes from ioredis' own INFO check; one command of ours confirms the server accepts them before use.
+  try {
+    await redis.ping();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new RedisUnavailableError(`${where} does not accept commands (${message}): check REDIS_URL`);
+  }
+}
+
+/**
+ * An 'error' listener for a BullMQ Queue, Worker or QueueEvents: each of them re-emits every failed reconnect of
+ * its connections, so the same message is logged at most once a minute (the connection's owner logs the outage).
+ */
+export function distinctErrorLogger(log: (error: Error) => void, windowMs = 60_000): (error: Error) => void {
+  let last = '';
+  let at = 0;
+  return (error: Error) => {
+    const now = Date.now();
+    if (error.message === last && now - at < windowMs) return;
+    last = error.message;
+    at = now;
+    log(error);
   };
 }
 

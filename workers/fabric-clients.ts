@@ -38,15 +38,18 @@ export class FabricClients {
       const binding = bindingByKey(this.#config, bindingKey);
       if (!binding) throw new Error(`no channel binding "${bindingKey}" is configured`);
       const tenant = `${binding.fabric.baseUrl} tenant ${binding.fabric.tenantId}`;
+      // Metrics name the tenant by its fabric tenant id alone: what an operator knows it by; a URL is noise, and may
+      // carry credentials.
+      const label = { tenant: binding.fabric.tenantId };
       let breaker = this.#breakers.get(tenant);
       if (!breaker) {
         const states = { closed: 0, 'half-open': 1, open: 2 } as const;
-        this.#metrics?.circuitState.set({ tenant }, 0);
+        this.#metrics?.circuitState.set(label, 0);
         breaker = new CircuitBreaker({
           name: tenant,
           ...this.#config.fabricBreaker,
           logger: this.#logger,
-          onStateChange: (state) => this.#metrics?.circuitState.set({ tenant }, states[state]),
+          onStateChange: (state) => this.#metrics?.circuitState.set(label, states[state]),
         });
         this.#breakers.set(tenant, breaker);
       }
@@ -56,12 +59,12 @@ export class FabricClients {
         timeoutMs: this.#config.fabricTimeoutMs,
         transport: this.#http.send,
         breaker,
-        ...(this.#config.fabricRateLimitPerSecond > 0 ? { limiter: this.#budgetFor(tenant) } : {}),
+        ...(this.#config.fabricRateLimitPerSecond > 0 ? { limiter: this.#budgetFor(tenant, label) } : {}),
         ...(metrics
           ? {
               observe: (endpoint, status, seconds) => {
-                metrics.fabricRequests.inc({ endpoint, status: String(status) });
-                metrics.fabricDuration.observe({ endpoint }, seconds);
+                metrics.fabricRequests.inc({ ...label, endpoint, status: String(status) });
+                metrics.fabricDuration.observe({ ...label, endpoint }, seconds);
               },
             }
           : {}),
@@ -72,13 +75,13 @@ export class FabricClients {
   }
 
   /** The tenant's call budget (FABRIC_RATE_LIMIT_PER_SECOND), shared through Redis; each wait is measured. */
-  #budgetFor(tenant: string): { acquire(): Promise<void> } {
+  #budgetFor(tenant: string, label: { readonly tenant: string }): { acquire(): Promise<void> } {
     const key = `${this.#config.queuePrefix}:fabric-rate:${createHash('sha256').update(tenant).digest('hex').slice(0, 16)}`;
     const limiter = new FabricRateLimiter(this.#redis, key, this.#config.fabricRateLimitPerSecond);
     return {
       acquire: async () => {
         const waitedMs = await limiter.acquire();
-        this.#metrics?.fabricBudgetWait.observe({ tenant }, waitedMs / 1000);
+        this.#metrics?.fabricBudgetWait.observe(label, waitedMs / 1000);
       },
     };
   }

@@ -16,10 +16,12 @@ export interface HandlerContext {
   readonly config: Config;
 }
 
-/** How a job ended well: a short outcome for the log line and how many mutating fabric calls it made. */
+/**
+ * How a job ended well: a short outcome for the log line. The fabric calls it made are counted where they are sent
+ * (CallContext.onRequest), not reported by the handler: a count kept by hand missed reads and searches.
+ */
 export interface HandlerResult {
   readonly outcome: string;
-  readonly fabricCalls: number;
 }
 
 export type JobHandler<K extends JobKind> = (payload: JobPayload<K>, context: HandlerContext) => Promise<HandlerResult>;

@@ -23,7 +23,7 @@ export async function startHealthServer(running: RunningWorkers, host: string, p
     if (path === '/metrics') {
       void (async () => {
         try {
-          if (running.redis.status === 'ready') await collectQueueMetrics(running.metrics, running.queues);
+          if (running.redis.status === 'ready') await collectQueueMetrics(running.metrics, running.redis, running.queues);
           send(200, running.metrics.registry.contentType, await running.metrics.registry.metrics());
         } catch (error) {
           logger.error({ err: error }, 'metrics collection failed');

@@ -1,14 +1,23 @@
 import closeWithGrace from 'close-with-grace';
+import { explainListenError, fallbackLogger, logStartupFailure } from '../scripts/startup.js';
 import { loadConfig } from '../shared/config.js';
-import { createLogger } from '../shared/logger.js';
+import { createLogger, type Logger } from '../shared/logger.js';
 import { startHealthServer } from './health-server.js';
 import { startWorkers } from './server.js';
 
+let logger: Logger = fallbackLogger('worker');
+
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel, 'worker');
+  logger = createLogger(config.logLevel, 'worker');
   const running = await startWorkers(config, logger);
-  const health = config.metricsPort === null ? null : await startHealthServer(running, config.host, config.metricsPort, logger);
+  let health: Awaited<ReturnType<typeof startHealthServer>> | null = null;
+  try {
+    health = config.metricsPort === null ? null : await startHealthServer(running, config.host, config.metricsPort, logger);
+  } catch (error) {
+    await running.close();
+    throw explainListenError(error, 'METRICS_PORT', config.metricsPort ?? 0);
+  }
   if (health) logger.info({ port: config.metricsPort }, 'worker metrics and health on /metrics, /healthz, /readyz');
   // The workers bound their own shutdown (SHUTDOWN_TIMEOUT_MS); close-with-grace's delay is only a last resort.
   closeWithGrace({ delay: config.shutdownTimeoutMs + 5000, logger }, async ({ err, signal }) => {
@@ -20,6 +29,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // One JSON line naming what to change (REDIS_URL, METRICS_PORT, …), then exit: nothing is left running.
+  logStartupFailure(logger, error);
   process.exit(1);
 });

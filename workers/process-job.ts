@@ -4,7 +4,7 @@ import type { Config } from '../shared/config.js';
 import type { EventStore } from '../shared/events/store.js';
 import { FabricError } from '../shared/fabric/errors.js';
 import type { InboxStore } from '../shared/inbox/store.js';
-import type { Metrics } from '../shared/metrics.js';
+import { failureCodeLabel, type Metrics } from '../shared/metrics.js';
 import type { JobLiveness, OrderLanes } from '../shared/order-lanes.js';
 import { JOB_KINDS, jobDataSchema, laneRefnum, type JobData, type JobKind, type QueueName } from '../shared/queues.js';
 import { ActionRejectedError } from './action-rejected.js';
@@ -37,7 +37,7 @@ function isPermanent(error: unknown): boolean {
  * transient one on the last attempt, stores a failure event for RetailOPS; permanent ones are not retried.
  */
 export function buildProcessor(deps: ProcessorDeps) {
-  return async (job: Job, token?: string): Promise<HandlerResult> => {
+  return async (job: Job, token?: string): Promise<JobResult> => {
     const data = parseJob(job);
     // requestId ties the job's lines to the webhook that created it.
     const logger = deps.logger.child({ jobId: job.id, requestId: data.meta.requestId, queue: job.queueName, kind: data.kind, attempt: job.attemptsMade + 1 });
@@ -50,9 +50,10 @@ export function buildProcessor(deps: ProcessorDeps) {
         throw new DelayedError();
       }
     }
+    let fabricCalls = 0;
     const context: HandlerContext = {
       fabric: deps.fabricClients.for(data.meta.bindingKey),
-      call: { requestId: `${job.id}.${job.attemptsMade + 1}` },
+      call: { requestId: `${job.id}.${job.attemptsMade + 1}`, onRequest: () => void (fabricCalls += 1) },
       meta: data.meta,
       logger,
       inbox: deps.inbox,
@@ -64,8 +65,8 @@ export function buildProcessor(deps: ProcessorDeps) {
       const handler = HANDLERS[data.kind] as JobHandler<JobKind>;
       const result = await handler(data.payload, context);
       deps.metrics.jobDuration.observe({ queue: job.queueName, outcome: 'completed' }, (performance.now() - started) / 1000);
-      logger.info({ outcome: result.outcome, fabricCalls: result.fabricCalls, ms: Math.round(performance.now() - started) }, 'job done');
-      return result;
+      logger.info({ outcome: result.outcome, fabricCalls, ms: Math.round(performance.now() - started) }, 'job done');
+      return { ...result, fabricCalls };
     } catch (error) {
       if (error instanceof FabricError && error.errorCode === 'CIRCUIT_OPEN') {
         // Nothing was sent: wait for the circuit's probe without spending one of the job's attempts.
@@ -77,20 +78,48 @@ export function buildProcessor(deps: ProcessorDeps) {
       const permanent = isPermanent(failure);
       const attempts = job.opts.attempts ?? 1;
       const final = permanent || job.attemptsMade + 1 >= attempts;
-      const fields = { err: failure, permanent, final, ms: Math.round(performance.now() - started) };
+      const fields = { permanent, final, fabricCalls, ms: Math.round(performance.now() - started) };
       deps.metrics.jobDuration.observe({ queue: job.queueName, outcome: final ? 'failed' : 'retried' }, (performance.now() - started) / 1000);
       if (!final) {
         deps.metrics.jobRetries.inc({ queue: job.queueName });
-        logger.warn(fields, 'job attempt failed, will retry');
+        logger.warn({ err: failure, ...fields }, 'job attempt failed, will retry');
         throw failure;
       }
-      logger.error(fields, 'job failed for good');
-      if (data.kind !== 'order.sync' && job.id) {
-        await deps.events.add({ clientId: data.meta.clientId, channelId: data.meta.channelId }, failureEvent(job.id, data, failure, job.attemptsMade + 1));
+      const event = failureEvent(job.id ?? '', data, failure, job.attemptsMade + 1);
+      deps.metrics.jobFailures.inc({ queue: job.queueName, code: failureCodeLabel(event.code) });
+      if (failure instanceof ActionRejectedError) {
+        // The channel said no (an unknown order, a shipped one): the expected end of such a job, not a fault in the
+        // bridge. A warning with the code is the whole story; a stack would only point into our own files.
+        logger.warn({ code: event.code, reason: failure.message, ...fields }, 'job failed for good');
+      } else {
+        logger.error({ err: failure, code: event.code, ...fields }, 'job failed for good');
       }
-      throw permanent ? new UnrecoverableError(failure.message) : failure;
+      if (data.kind !== 'order.sync' && job.id) {
+        await deps.events.add({ clientId: data.meta.clientId, channelId: data.meta.channelId }, event);
+      }
+      throw finalError(failure, event.code, permanent);
     }
   };
+}
+
+/** What a completed job returns (BullMQ keeps it as the job's return value): the handler's outcome and the count. */
+export interface JobResult extends HandlerResult {
+  /** Requests this attempt sent to fabric's API (reads, searches and changes; not token requests). */
+  readonly fabricCalls: number;
+}
+
+/**
+ * The error BullMQ records for a job that failed for good: its message becomes the job's failedReason and its stack
+ * the stacktrace, which is what Bull Board and `ops failed list` show. Both start with the code of the failure event
+ * RetailOPS receives, so the board and the event read alike. An expected rejection gets no stack frames (they
+ * would only be our file paths); anything else keeps the frames of where it went wrong.
+ */
+export function finalError(failure: Error, code: string, permanent: boolean): Error {
+  const reason = `${code}: ${failure.message}`;
+  const error = permanent ? new UnrecoverableError(reason) : new Error(reason);
+  const frames = failure instanceof ActionRejectedError ? [] : (failure.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  error.stack = [reason, ...frames].join('\n');
+  return error;
 }
 
 function parseJob(job: Job): JobData {

@@ -7,7 +7,7 @@ import { EventStore } from '../shared/events/store.js';
 import { InboxStore } from '../shared/inbox/store.js';
 import { OrderLanes, type JobLiveness } from '../shared/order-lanes.js';
 import { QUEUE_NAMES, laneRefnum, type JobData } from '../shared/queues.js';
-import { closeRedis, createRedis } from '../shared/redis.js';
+import { closeRedis, connectAtStartup, createRedis, distinctErrorLogger } from '../shared/redis.js';
 import { FabricClients } from './fabric-clients.js';
 import { buildProcessor } from './process-job.js';
 import { backoffDelay } from './retry-policy.js';
@@ -32,6 +32,13 @@ export interface RunningWorkers {
 export async function startWorkers(config: Config, logger: Logger, metrics: Metrics = createMetrics()): Promise<RunningWorkers> {
   if (!config.redisUrl) throw new Error('REDIS_URL is required (npm start provides an embedded Redis)');
   const redis = createRedis(config.redisUrl, 'worker', logger, 'worker', config.redisCluster);
+  // Only the first connection is bounded: once running, the workers wait for Redis for ever (an outage is survived).
+  try {
+    await connectAtStartup(redis, config.redisUrl);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
   const events = new EventStore(redis, { prefix: config.queuePrefix, ...config.events }, logger, metrics);
   const inbox = new InboxStore(redis, config.queuePrefix);
   const lanes = new OrderLanes(redis, config.queuePrefix);
@@ -60,7 +67,8 @@ export async function startWorkers(config: Config, logger: Logger, metrics: Metr
       stalledInterval: config.worker.stalledIntervalMs,
       settings: { backoffStrategy: (attemptsMade, _type, error) => backoffDelay(attemptsMade, backoff, error) },
     });
-    worker.on('error', (error) => logger.error({ err: error, queue: name }, 'worker error'));
+    // A Redis outage makes each Worker emit every failed reconnect: one line per distinct message is enough.
+    worker.on('error', distinctErrorLogger((error) => logger.error({ err: error, queue: name }, 'worker error')));
     // Leaving the lane once BullMQ has recorded the outcome lets the order's next action start at once.
     const leave = (job: Job | undefined) => {
       const data = job?.data as JobData | undefined;
@@ -107,6 +115,8 @@ export async function startWorkers(config: Config, logger: Logger, metrics: Metr
 
 async function scheduleOrderSync(config: Config, redis: ReturnType<typeof createRedis>, logger: Logger): Promise<void> {
   const queue = new Queue('order', { connection: redis, prefix: config.queuePrefix });
+  // Without a listener BullMQ writes each connection error to the console, outside the JSON log.
+  queue.on('error', (error) => logger.debug({ err: error, queue: 'order' }, 'order sync scheduler error'));
   try {
     for (const binding of config.channels) {
       const data: JobData<'order.sync'> = {

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { collectEventMetrics, collectQueueMetrics } from '../../shared/metrics-collect.js';
+import { collectEventMetrics, collectInboxMetrics, collectQueueMetrics } from '../../shared/metrics-collect.js';
 import type { Metrics } from '../../shared/metrics.js';
 import type { IngressDeps } from '../context.js';
 
-/** GET /metrics (Prometheus text) and the request counters behind it. */
+/** GET /metrics (Prometheus text) and the request and deduplication counters behind it. */
 export function registerMetrics(app: FastifyInstance, deps: IngressDeps, metrics: Metrics): void {
+  deps.queues.onDeduplicated(({ queue }) => metrics.webhooksDeduplicated.inc({ queue }));
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     if (route === '/metrics') return;
@@ -14,8 +15,9 @@ export function registerMetrics(app: FastifyInstance, deps: IngressDeps, metrics
 
   app.get('/metrics', { logLevel: 'warn', config: { rateLimit: false } }, async (_request, reply) => {
     if (deps.redis.status === 'ready') {
-      await collectQueueMetrics(metrics, deps.queues.all());
+      await collectQueueMetrics(metrics, deps.redis, deps.queues.all());
       await collectEventMetrics(metrics, deps.redis, deps.config.queuePrefix);
+      await collectInboxMetrics(metrics, deps.inbox, deps.config.channels.map((binding) => binding.key));
     }
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });

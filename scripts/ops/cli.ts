@@ -10,6 +10,7 @@ import { queuesCommand } from './queues.js';
 import type { Command, ParsedInput, Runner } from './lib/command.js';
 import { EXIT, OpsError, UsageError, type ExitCode, type OpsDeps, type Output } from './lib/core.js';
 import { openDeps, type OpenDeps } from './lib/deps.js';
+import { defaultTargetNote, hasBridgeData, noDataWarning, redisTarget, type RedisTarget } from './lib/target.js';
 
 export const COMMANDS: readonly Command[] = [
   queuesCommand,
@@ -29,8 +30,10 @@ export function globalHelp(): string {
   return `Usage: ${PROGRAM} <command> [options]
 
 Operator commands for retailops-bridge: look at the queues, failed jobs, pending failure events and the order
-inbox in Redis, and retry or discard failed jobs. They read REDIS_URL (required), QUEUE_PREFIX (default {rob})
-and REDIS_CLUSTER from the environment, as the ingress and the workers do: run them with the services' environment.
+inbox in Redis, and retry or discard failed jobs. They read REDIS_URL, QUEUE_PREFIX (default {rob}) and
+REDIS_CLUSTER from the environment, as the ingress and the workers do: run them with the services' environment.
+Without REDIS_URL they use the Redis "npm start" runs, redis://127.0.0.1:$REDIS_PORT (6380). A Redis with no
+bridge data under the prefix gets a warning on stderr: its zeros would mean nothing.
 
 Commands:
 ${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}
@@ -99,7 +102,7 @@ export interface CliEnvironment {
   readonly deps?: OpsDeps;
 }
 
-function configFrom(env: NodeJS.ProcessEnv): { config: Config; redisUrl: string } {
+function configFrom(env: NodeJS.ProcessEnv): { config: Config; target: RedisTarget } {
   let config: Config;
   try {
     config = loadConfig(env);
@@ -107,12 +110,7 @@ function configFrom(env: NodeJS.ProcessEnv): { config: Config; redisUrl: string 
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
-  if (!config.redisUrl) {
-    throw new UsageError(
-      'REDIS_URL is not set: the operator CLI works on the Redis of a running bridge. Set REDIS_URL (and QUEUE_PREFIX if the services use another than {rob}), e.g. REDIS_URL=redis://127.0.0.1:6379',
-    );
-  }
-  return { config, redisUrl: config.redisUrl };
+  return { config, target: redisTarget(config) };
 }
 
 /** Runs one CLI invocation; returns the exit code. Never throws. */
@@ -142,15 +140,19 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
   let opened: OpenDeps | undefined;
   try {
     let deps = environment.deps;
+    let target: RedisTarget | null = null;
+    let config: Config | null = null;
     if (!deps) {
-      const { config, redisUrl } = configFrom(environment.env);
-      opened = await openDeps(config, redisUrl);
+      ({ config, target } = configFrom(environment.env));
+      if (!target.fromEnv) output.err(defaultTargetNote(target, config.queuePrefix));
+      opened = await openDeps(config, target.url, target.fromEnv ? undefined : 'REDIS_URL is unset and npm start does not seem to run: set REDIS_URL to the services\' Redis');
       deps = opened;
     }
+    if (!(await hasBridgeData(deps))) output.err(noDataWarning(target, deps.prefix, config));
     return await runner({ deps, out: output, json });
   } catch (error) {
     if (error instanceof UsageError) {
-      // REDIS_URL unset or the configuration invalid: the message says what to set; the usage would not help.
+      // The configuration is invalid: the message says what to set; the usage would not help.
       output.err(`error: ${error.message}`);
       return EXIT.usage;
     }

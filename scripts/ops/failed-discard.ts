@@ -57,7 +57,7 @@ Example:
           { header: 'queue', value: (job) => job.queue },
           { header: 'kind', value: (job) => job.kind },
           { header: 'order', value: (job) => job.refnums.join(',') },
-          { header: 'reason', value: (job) => job.failedReason, max: 80 },
+          { header: 'reason', value: (job) => job.failedReason, max: 100 },
         ]),
       );
       return EXIT.ok;

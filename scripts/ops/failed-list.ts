@@ -93,7 +93,7 @@ Examples:
           { header: 'channel', value: (job) => job.channel },
           { header: 'attempts', value: (job) => job.attempts, right: true },
           { header: 'failed at', value: (job) => job.finishedOn },
-          { header: 'reason', value: (job) => job.failedReason, max: 80 },
+          { header: 'reason', value: (job) => job.failedReason, max: 100 },
         ]),
       );
       if (result.total > result.jobs.length) out.out(`showing ${result.jobs.length} of ${plural(result.total, 'failed job')} (--limit n for more)`);

@@ -114,7 +114,7 @@ Examples:
             { header: 'kind', value: (job) => job.kind },
             { header: 'order', value: (job) => job.refnums.join(',') },
             { header: 'attempts before', value: (job) => job.attempts, right: true },
-            { header: 'last reason', value: (job) => job.failedReason, max: 60 },
+            { header: 'last reason', value: (job) => job.failedReason, max: 90 },
           ]),
         );
       }

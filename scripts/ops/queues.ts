@@ -1,4 +1,4 @@
-import type { Job, Queue } from 'bullmq';
+import { oldestBacklogJob } from '../../shared/metrics-collect.js';
 import { QUEUE_NAMES, type QueueName } from '../../shared/queues.js';
 import { noPositionals, queueOption, QUEUE_OPTION_HELP, type Command } from './lib/command.js';
 import { EXIT, type OpsDeps } from './lib/core.js';
@@ -13,23 +13,16 @@ export interface QueueReport {
   readonly counts: Record<JobState, number>;
   /** The queue is paused (Queue.pause): its waiting jobs are counted as `paused`, and no worker takes them. */
   readonly isPaused: boolean;
-  /** Age in whole seconds of the oldest job waiting to be taken by a worker (since it was enqueued); 0 when none. */
+  /**
+   * Age in whole seconds of the oldest job not yet done: waiting, paused, prioritized, or delayed (a retry during a
+   * fabric outage, a job parked in its order lane), counted from when it was due; 0 when none. The same reading as
+   * the `rob_queue_oldest_waiting_job_age_seconds` metric.
+   */
   readonly backlogAgeSeconds: number;
-  readonly oldestWaitingJobId: string | null;
+  readonly oldestBacklogJobId: string | null;
 }
 
-/**
- * The oldest job in the wait list. Workers take from one end (the next job, normally the oldest); a retried or
- * promoted job re-enters at the other with its original creation time. Both ends are read, the older one wins.
- */
-async function oldestWaiting(queue: Queue): Promise<Job | null> {
-  const [next, newest] = await Promise.all([queue.getJobs(['waiting'], 0, 0, true), queue.getJobs(['waiting'], 0, 0, false)]);
-  const candidates = [...next, ...newest].filter((job): job is Job => Boolean(job));
-  candidates.sort((a, b) => a.timestamp - b.timestamp);
-  return candidates[0] ?? null;
-}
-
-export async function queueReports(deps: Pick<OpsDeps, 'queues' | 'now'>, only?: QueueName): Promise<QueueReport[]> {
+export async function queueReports(deps: Pick<OpsDeps, 'queues' | 'redis' | 'now'>, only?: QueueName): Promise<QueueReport[]> {
   const now = deps.now?.() ?? Date.now();
   return Promise.all(
     selectedQueues(only).map(async (name): Promise<QueueReport> => {
@@ -37,7 +30,7 @@ export async function queueReports(deps: Pick<OpsDeps, 'queues' | 'now'>, only?:
       const [raw, isPaused, oldest] = await Promise.all([
         queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'),
         queue.isPaused(),
-        oldestWaiting(queue),
+        oldestBacklogJob(deps.redis, queue),
       ]);
       const count = (state: Exclude<JobState, 'paused'>): number => raw[state] ?? 0;
       // BullMQ 6 has no paused list: a paused queue keeps its jobs in the wait list and is flagged in its meta
@@ -55,8 +48,8 @@ export async function queueReports(deps: Pick<OpsDeps, 'queues' | 'now'>, only?:
         queue: name,
         counts,
         isPaused,
-        backlogAgeSeconds: oldest ? Math.max(0, Math.floor((now - oldest.timestamp) / 1000)) : 0,
-        oldestWaitingJobId: oldest?.id ?? null,
+        backlogAgeSeconds: oldest ? Math.max(0, Math.floor((now - oldest.dueAt) / 1000)) : 0,
+        oldestBacklogJobId: oldest?.jobId ?? null,
       };
     }),
   );
@@ -69,8 +62,9 @@ export const queuesCommand: Command = {
   help: `For each queue (${QUEUE_NAMES.join(', ')}): how many jobs are waiting, active, delayed (a retry's backoff,
 or the order sync's next run), prioritized, completed (kept DEDUP_WINDOW_SECONDS), failed (kept
 FAILED_RETENTION_SECONDS) and paused (waiting in a paused queue), and the backlog age: how long ago the
-oldest waiting job was enqueued, in seconds (0 when nothing waits). A backlog age that keeps growing means
-the workers do not keep up, or none runs for that queue.
+oldest job not yet done (waiting, paused, prioritized, or delayed by retries or its order lane) was due, in
+seconds (0 when nothing is pending). A backlog age that keeps growing means the workers do not keep up, none
+runs for that queue, or fabric keeps failing (jobs wait in delayed): see docs/operations.md's runbooks.
 
 Options:
   ${QUEUE_OPTION_HELP}

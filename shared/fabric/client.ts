@@ -23,6 +23,12 @@ import { TokenSource } from './token.js';
 export interface CallContext {
   /** Sent as x-fabric-request-id: the job id and attempt, so fabric's logs and ours line up. */
   readonly requestId: string;
+  /**
+   * Told of each request sent to fabric's API on this context's behalf, as it leaves (a repeat after a 401 is a
+   * second one; a call the circuit breaker held back is none). Token requests are not reported: one token serves
+   * every job of the process, so it belongs to no job.
+   */
+  readonly onRequest?: (endpoint: FabricApiEndpoint) => void;
 }
 
 export interface FabricClientOptions {
@@ -40,6 +46,8 @@ export interface FabricClientOptions {
 
 export type FabricObserver = (endpoint: FabricEndpoint, status: number, seconds: number) => void;
 export type FabricEndpoint = 'get-order' | 'search' | 'cancel' | 'return' | 'shipment' | 'update-attributes' | 'token';
+/** The Orders API's endpoints: every endpoint but the token's. */
+export type FabricApiEndpoint = Exclude<FabricEndpoint, 'token'>;
 
 export class FabricClient {
   readonly #settings: FabricSettings;
@@ -97,7 +105,7 @@ export class FabricClient {
   }
 
   async #call<T extends z.ZodType>(
-    endpoint: FabricEndpoint,
+    endpoint: FabricApiEndpoint,
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
@@ -109,7 +117,7 @@ export class FabricClient {
   }
 
   async #attempt<T extends z.ZodType>(
-    endpoint: FabricEndpoint,
+    endpoint: FabricApiEndpoint,
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
@@ -122,6 +130,7 @@ export class FabricClient {
     await this.#limiter?.acquire();
     const started = performance.now();
     const observe = (status: number) => this.#observe(endpoint, status, (performance.now() - started) / 1000);
+    context.onRequest?.(endpoint);
     let response: HttpResponse;
     try {
       response = await this.#send({

@@ -144,6 +144,27 @@ export class InboxStore {
     await this.#redis.set(inboxKeys(this.#prefix, bindingKey).watermark, createdAt);
   }
 
+  /** The unacknowledged order the next fetch returns first (the oldest synced); null when none waits. */
+  async oldestPending(bindingKey: string): Promise<ChannelOrder | null> {
+    const keys = inboxKeys(this.#prefix, bindingKey);
+    const [refnum] = await this.#redis.zrange(keys.pending, 0, 0);
+    if (refnum === undefined) return null;
+    const [order] = await this.#read(keys.orders, [refnum]);
+    return order ?? null;
+  }
+
+  /** Records that an order sync of the binding completed at `at` (ms since the epoch), for the metrics. */
+  async recordSync(bindingKey: string, at: number): Promise<void> {
+    await this.#redis.set(inboxKeys(this.#prefix, bindingKey).lastSync, String(at));
+  }
+
+  /** When the binding's last order sync completed (ms since the epoch); null before the first. */
+  async lastSyncAt(bindingKey: string): Promise<number | null> {
+    const value = await this.#redis.get(inboxKeys(this.#prefix, bindingKey).lastSync);
+    const at = value === null ? Number.NaN : Number(value);
+    return Number.isFinite(at) ? at : null;
+  }
+
   async #read(ordersKey: string, refnums: readonly string[]): Promise<ChannelOrder[]> {
     if (refnums.length === 0) return [];
     const bodies = await this.#redis.hmget(ordersKey, ...refnums);

@@ -41,7 +41,6 @@ function send(kind: Kind, order: string): Promise<Response> {
       return postJson(stack.ingressUrl, '/orders', { data: { ...data, return: { id: `ret-${order}`, items: [{ sku: 'B', quantity: 1 }], refund_amt: 5 } } }, { bearer: TEST_TOKEN });
     case 'complete':
       return postJson(stack.ingressUrl, '/orders/complete', {
-        headers: { client_id: 'default' },
         data: { ...data, order: { ...data.order, shipments: [{ id: `s-${order}`, packages: [{ id: 'p1', tracking_number: `T-${order}`, ship_items: [] }] }] } },
       }, { bearer: TEST_TOKEN });
   }

@@ -1,5 +1,9 @@
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { QueueReport } from '../../scripts/ops/queues.js';
+import { createMetrics } from '../../shared/metrics.js';
+import { BACKLOG_SCAN_PER_END, collectQueueMetrics } from '../../shared/metrics-collect.js';
 import { startStack, type Stack } from '../harness/stack.js';
 import { ops, sendCancel } from './helpers.js';
 
@@ -25,7 +29,7 @@ async function cancelReport(later = 0): Promise<QueueReport> {
 
 describe('queues with a backlog', () => {
   it('counts waiting jobs and ages the backlog from the oldest one', async () => {
-    expect(await cancelReport()).toMatchObject({ counts: { waiting: 0 }, backlogAgeSeconds: 0, oldestWaitingJobId: null });
+    expect(await cancelReport()).toMatchObject({ counts: { waiting: 0 }, backlogAgeSeconds: 0, oldestBacklogJobId: null });
     for (const refnum of [496, 497, 498]) {
       await sendCancel(stack, refnum);
       await new Promise((resolve) => setTimeout(resolve, 5)); // distinct enqueue times
@@ -38,7 +42,7 @@ describe('queues with a backlog', () => {
       counts: { waiting: 3, active: 0, delayed: 0, prioritized: 0, completed: 0, failed: 0, paused: 0 },
       isPaused: false,
       backlogAgeSeconds: expect.any(Number),
-      oldestWaitingJobId: oldest?.id,
+      oldestBacklogJobId: oldest?.id,
     });
     expect(report.backlogAgeSeconds).toBeGreaterThanOrEqual(90);
     expect(report.backlogAgeSeconds).toBeLessThan(100);
@@ -72,6 +76,67 @@ describe('queues with a backlog', () => {
     expect(wrongQueue.code).toBe(1);
     expect(wrongQueue.stderr).toContain(`no job ${id} in queue update`);
     expect((await ops(stack, ['failed', 'list'])).stdout).toBe('no failed jobs');
+  });
+});
+
+/** rob_queue_oldest_waiting_job_age_seconds{queue="cancel"} as a scrape at `now` would set it. */
+async function backlogMetric(now = Date.now()): Promise<number> {
+  const metrics = createMetrics();
+  await collectQueueMetrics(metrics, stack.redis, [stack.queues.cancel], now);
+  return (await metrics.backlogAge.get()).values.find((sample) => sample.labels['queue'] === 'cancel')?.value ?? Number.NaN;
+}
+
+describe('the backlog age metric', () => {
+  it('ages waiting jobs from the oldest one, as the CLI does', async () => {
+    expect(await backlogMetric()).toBe(0);
+    for (const refnum of [496, 497, 498]) await sendCancel(stack, refnum);
+    const age = await backlogMetric(Date.now() + 90_000);
+    expect(age).toBeGreaterThanOrEqual(90);
+    expect(age).toBeLessThan(100);
+  });
+
+  it('counts a job a worker put back in delayed from when it was enqueued, not from when it may run again', async () => {
+    await sendCancel(stack, 496);
+    // What a worker does with a job whose order lane is busy, or whose fabric circuit is open (workers/process-job.ts).
+    const worker = new Worker('cancel', null, { connection: new Redis(stack.env['REDIS_URL'] ?? '', { maxRetriesPerRequest: null }), prefix: stack.config.queuePrefix, autorun: false });
+    try {
+      const job = await worker.getNextJob('test-token');
+      if (!job) throw new Error('no job to take');
+      await job.moveToDelayed(Date.now() + 3_600_000, 'test-token');
+      expect(await stack.queues.cancel.getWaitingCount()).toBe(0);
+      const age = await backlogMetric(Date.now() + 90_000);
+      expect(age).toBeGreaterThanOrEqual(90);
+      expect(age).toBeLessThan(100);
+      // The CLI reads the same: a fabric outage (jobs backing off in delayed) is a growing backlog there too.
+      const report = await cancelReport(90_000);
+      expect(report).toMatchObject({ counts: { waiting: 0, delayed: 1 }, oldestBacklogJobId: job.id });
+      expect(report.backlogAgeSeconds).toBeGreaterThanOrEqual(90);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('does not count a job scheduled for later before it is due', async () => {
+    const before = Date.now();
+    await stack.queues.cancel.add('later', { note: 'scheduled' }, { delay: 60_000 });
+    expect(await backlogMetric()).toBe(0);
+    // Seen 90 s after it was added, it has been due for (at most) 30 s.
+    const overdue = await backlogMetric(before + 90_000);
+    expect(overdue).toBeGreaterThan(25);
+    expect(overdue).toBeLessThanOrEqual(30);
+  });
+
+  it('finds the oldest job at either end of a list longer than it reads', async () => {
+    // More jobs than the scan reads at both ends; the hour-old one first (the workers' end), then last (the other).
+    const fillers = Array.from({ length: 2 * BACKLOG_SCAN_PER_END + 10 }, (_, index) => ({ name: `filler ${index}`, data: { index } }));
+    const hourOld = () => stack.queues.cancel.add('hour old', { note: 'old' }, { timestamp: Date.now() - 3_600_000 });
+    await hourOld();
+    await stack.queues.cancel.addBulk(fillers);
+    expect(await backlogMetric()).toBeGreaterThanOrEqual(3600);
+    await stack.queues.cancel.drain();
+    await stack.queues.cancel.addBulk(fillers);
+    await hourOld();
+    expect(await backlogMetric()).toBeGreaterThanOrEqual(3600);
   });
 });
 

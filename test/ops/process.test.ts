@@ -21,18 +21,18 @@ afterAll(async () => stack?.close());
 
 describe('ops as a child process', { timeout: 60_000 }, () => {
   it('help, usage errors and configuration errors need no Redis', async () => {
-    const [help, usage, noRedis, unreachable] = await Promise.all([
+    const [help, usage, badConfig, unreachable] = await Promise.all([
       opsProcess({}, ['failed', 'retry', '--help']),
       opsProcess(env, ['failed', 'list', '--limit', 'lots']),
-      opsProcess({}, ['queues', '--json']),
+      opsProcess({ QUEUE_PREFIX: '' }, ['queues', '--json']),
       opsProcess({ REDIS_URL: 'redis://:hunter2@127.0.0.1:1' }, ['queues', '--json']),
     ]);
     expect([help.code, help.stderr]).toEqual([0, '']);
     expect(help.stdout).toContain('Usage: npm run ops -- failed retry <job-id>');
     expect([usage.code, usage.stdout]).toEqual([2, '']);
     expect(usage.stderr).toContain('--limit must be a whole number');
-    expect([noRedis.code, noRedis.stdout]).toEqual([2, '']);
-    expect(noRedis.stderr).toContain('REDIS_URL is not set');
+    expect([badConfig.code, badConfig.stdout]).toEqual([2, '']);
+    expect(badConfig.stderr).toContain('QUEUE_PREFIX');
     expect(unreachable.code).toBe(1);
     expect(unreachable.json()).toMatchObject({ error: expect.stringContaining('cannot reach Redis at redis://:***@127.0.0.1:1') });
     expect(unreachable.stderr + unreachable.stdout).not.toContain('hunter2');

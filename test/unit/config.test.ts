@@ -259,3 +259,19 @@ describe('shared/config', () => {
     });
   });
 });
+
+describe('REDIS_URL', () => {
+  it('accepts redis:// and rediss:// URLs, with credentials and a database', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(loadConfig({ REDIS_URL: 'rediss://user:pass@redis.example.com:6380/2' }).redisUrl).toBe('rediss://user:pass@redis.example.com:6380/2');
+  });
+
+  it.each(['http://127.0.0.1:6379', 'notaurl', 'redis://', '127.0.0.1:6379', ''])('refuses %j, naming REDIS_URL and never echoing the value', (value) => {
+    expect(() => loadConfig({ REDIS_URL: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ REDIS_URL: value })).toThrow(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+  });
+
+  it('never echoes a refused URL, whose password could be in it', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://:hunter2@example.com' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+  });
+});

@@ -13,7 +13,7 @@ export const CANCEL_REASON = 'RETAILOPS_CANCEL';
 export const cancelOrder: JobHandler<'cancel'> = async (payload, { fabric, call }) => {
   const order = await fabric.getOrderByNumber(payload.refnum, call);
   if (!order) throw new ActionRejectedError('ORDER_NOT_FOUND', `Order ${payload.refnum} does not exist in fabric`);
-  if (order.statusCode === 'ORDER_CANCELLED') return { outcome: 'already-cancelled', fabricCalls: 0 };
+  if (order.statusCode === 'ORDER_CANCELLED') return { outcome: 'already-cancelled' };
   if (order.items.every((item) => openQuantity(item) === 0)) {
     throw new ActionRejectedError(
       'ORDER_NOT_CANCELLABLE',
@@ -33,7 +33,7 @@ export const cancelOrder: JobHandler<'cancel'> = async (payload, { fabric, call 
       call,
     );
   } catch (error) {
-    if (isAlreadyCancelled(error)) return { outcome: 'already-cancelled', fabricCalls: 1 };
+    if (isAlreadyCancelled(error)) return { outcome: 'already-cancelled' };
     if (error instanceof FabricError && error.status === 412) {
       throw new ActionRejectedError('ORDER_NOT_CANCELLABLE', `fabric refused to cancel order ${payload.refnum}: ${error.message}`, [], {
         fabricErrorCode: error.errorCode,
@@ -41,5 +41,5 @@ export const cancelOrder: JobHandler<'cancel'> = async (payload, { fabric, call 
     }
     throw error;
   }
-  return { outcome: 'cancelled', fabricCalls: 1 };
+  return { outcome: 'cancelled' };
 };

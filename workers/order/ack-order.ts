@@ -11,5 +11,5 @@ export const ackOrders: JobHandler<'order.ack'> = async (payload, { fabric, call
     const attributes = { [ACK_ATTRIBUTE]: 'true', [ACKED_AT_ATTRIBUTE]: meta.receivedAt, ...(orderId ? { [ORDER_ID_ATTRIBUTE]: orderId } : {}) };
     await fabric.updateAttributes(refnum, attributes, call);
   }
-  return { outcome: `acknowledged ${payload.refnums.length}`, fabricCalls: payload.refnums.length };
+  return { outcome: `acknowledged ${payload.refnums.length}` };
 };

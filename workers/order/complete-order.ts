@@ -19,10 +19,7 @@ export const completeOrder: JobHandler<'order.complete'> = async (payload, { fab
       refs: plan.problems.map((problem) => problem.ref),
     });
   }
-  let calls = await createShipments(fabric, plan.shipments, call);
-  if (plan.cancels.length > 0) {
-    calls += 1;
-    await cancelLines(fabric, payload.refnum, UNSHIPPED_REASON, plan.cancels, call);
-  }
-  return { outcome: `${plan.shipments.length} shipment(s), ${plan.cancels.length} line(s) cancelled`, fabricCalls: calls };
+  await createShipments(fabric, plan.shipments, call);
+  if (plan.cancels.length > 0) await cancelLines(fabric, payload.refnum, UNSHIPPED_REASON, plan.cancels, call);
+  return { outcome: `${plan.shipments.length} shipment(s), ${plan.cancels.length} line(s) cancelled` };
 };

@@ -3,7 +3,7 @@ import type { ShipmentRequestBody } from '../../shared/fabric/schemas.js';
 import { isAlreadyCreated } from '../fabric-outcomes.js';
 
 /** Creates each shipment; one fabric already has (a retry after a lost response) counts as done. */
-export async function createShipments(fabric: FabricClient, shipments: readonly ShipmentRequestBody[], call: CallContext): Promise<number> {
+export async function createShipments(fabric: FabricClient, shipments: readonly ShipmentRequestBody[], call: CallContext): Promise<void> {
   for (const shipment of shipments) {
     try {
       await fabric.createShipment(shipment, call);
@@ -11,5 +11,4 @@ export async function createShipments(fabric: FabricClient, shipments: readonly 
       if (!isAlreadyCreated(error)) throw error;
     }
   }
-  return shipments.length;
 }

@@ -17,6 +17,6 @@ export const submitShipment: JobHandler<'order.shipment'> = async (payload, { fa
       refs: problems.map((problem) => problem.ref),
     });
   }
-  const calls = await createShipments(fabric, shipments, call);
-  return { outcome: `${shipments.length} shipment(s)`, fabricCalls: calls };
+  await createShipments(fabric, shipments, call);
+  return { outcome: `${shipments.length} shipment(s)` };
 };

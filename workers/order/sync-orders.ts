@@ -34,5 +34,7 @@ export const syncOrders: JobHandler<'order.sync'> = async (_payload, { fabric, c
   }
   await inbox.setWatermark(meta.bindingKey, watermark);
   const pruned = config.inboxRetentionDays > 0 ? await inbox.prune(meta.bindingKey, Date.now() - config.inboxRetentionDays * 86_400_000) : 0;
-  return { outcome: `synced ${added} new order(s)${pruned > 0 ? `, dropped ${pruned} acknowledged past retention` : ''}`, fabricCalls: 0 };
+  // Last: a run that failed part-way is not a success, and rob_order_sync_last_success_timestamp_seconds must age.
+  await inbox.recordSync(meta.bindingKey, Date.now());
+  return { outcome: `synced ${added} new order(s)${pruned > 0 ? `, dropped ${pruned} acknowledged past retention` : ''}` };
 };

@@ -11,10 +11,10 @@ export const returnOrder: JobHandler<'return'> = async (payload, { fabric, call 
   const order = await fabric.getOrderByNumber(payload.refnum, call);
   if (!order) throw new ActionRejectedError('ORDER_NOT_FOUND', `Order ${payload.refnum} does not exist in fabric`);
   const plan = planReturn(payload, order, SOURCE);
-  if (plan.kind === 'already-submitted') return { outcome: 'already-submitted', fabricCalls: 0 };
+  if (plan.kind === 'already-submitted') return { outcome: 'already-submitted' };
   if (plan.kind === 'rejected') {
     throw new ActionRejectedError('RETURN_NOT_ELIGIBLE', plan.reason, plan.skus, { returnId: payload.returnId });
   }
   await fabric.submitReturn(payload.refnum, plan.body, call);
-  return { outcome: 'return-submitted', fabricCalls: 1 };
+  return { outcome: 'return-submitted' };
 };

@@ -20,7 +20,7 @@ export const updateOrder: JobHandler<'update'> = async (payload, { fabric, call 
       plan.rejected.map((line) => line.sku),
     );
   }
-  if (plan.cancels.length === 0) return { outcome: 'unchanged', fabricCalls: 0 };
+  if (plan.cancels.length === 0) return { outcome: 'unchanged' };
   await cancelLines(fabric, payload.refnum, UPDATE_REASON, plan.cancels, call);
-  return { outcome: `cancelled ${plan.cancels.length} line(s)`, fabricCalls: 1 };
+  return { outcome: `cancelled ${plan.cancels.length} line(s)` };
 };

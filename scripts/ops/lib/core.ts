@@ -10,7 +10,7 @@ export const EXIT = {
   ok: 0,
   /** Tried and failed: Redis unreachable, no such job, a job not in the failed state, a retry that did not happen. */
   failure: 1,
-  /** Nothing was tried: unknown command or option, missing argument, REDIS_URL unset or configuration invalid. */
+  /** Nothing was tried: unknown command or option, missing argument, configuration invalid. */
   usage: 2,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -28,9 +28,11 @@ function connect(config: Config, redisUrl: string): RedisClient {
 
 /**
  * One Redis connection (REDIS_CLUSTER=true: a cluster connection, as the services use), the four queues on it and
- * the stores. The queues never write queue metadata (skipMetasUpdate): the CLI only changes the jobs it is told to.
+ * the stores. The queues never write queue metadata (skipMetasUpdate): the CLI only changes the jobs it is told to
+ * (and the metadata's absence is how it tells a Redis the bridge never ran on, lib/target.ts). `unreachableHint`
+ * is added to the error when Redis does not answer.
  */
-export async function openDeps(config: Config, redisUrl: string): Promise<OpenDeps> {
+export async function openDeps(config: Config, redisUrl: string, unreachableHint?: string): Promise<OpenDeps> {
   const redis = connect(config, redisUrl);
   let lastError: Error | null = null;
   redis.on('error', (error: Error) => void (lastError = error));
@@ -39,7 +41,8 @@ export async function openDeps(config: Config, redisUrl: string): Promise<OpenDe
   } catch (error) {
     redis.disconnect();
     const reason = (lastError ?? (error as Error)).message || String(error);
-    throw new OpsError(`cannot reach Redis at ${redactUrl(redisUrl)}: ${reason}`, { redisUrl: redactUrl(redisUrl) });
+    const hint = unreachableHint ? ` (${unreachableHint})` : '';
+    throw new OpsError(`cannot reach Redis at ${redactUrl(redisUrl)}: ${reason}${hint}`, { redisUrl: redactUrl(redisUrl) });
   }
   const queues = Object.fromEntries(
     QUEUE_NAMES.map((name) => {
