@@ -1,3 +1,4 @@
+import type { FabricClient } from '../shared/fabric/client.js';
 import type { RedisClient } from '../shared/redis.js';
 import type { Config } from '../shared/config.js';
 import type { EventStore } from '../shared/events/store.js';
@@ -14,4 +15,9 @@ export interface IngressDeps {
   readonly events: EventStore;
   readonly inbox: InboxStore;
   readonly metrics: Metrics;
+  /**
+   * fabric, for re-fetches answered from fabric's current order (ingress/current-orders.ts). Optional: without it
+   * (an app built for a test that needs no fabric) re-fetches answer the inbox's copy.
+   */
+  readonly fabric?: (bindingKey: string) => FabricClient;
 }

@@ -3,6 +3,7 @@ import { InboxStore } from '../shared/inbox/store.js';
 import { JobQueues } from '../shared/job-queues.js';
 import { closeRedis, connectAtStartup, createRedis } from '../shared/redis.js';
 import { createMetrics, type Metrics } from '../shared/metrics.js';
+import { FabricClients } from '../workers/fabric-clients.js';
 import { buildIngressApp } from './app.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from 'pino';
@@ -27,7 +28,10 @@ export async function startIngress(config: Config, logger: Logger, metrics: Metr
   const queues = new JobQueues(redis, config, logger);
   const events = new EventStore(redis, { prefix: config.queuePrefix, ...config.events }, logger, metrics);
   const inbox = new InboxStore(redis, config.queuePrefix);
-  const app = buildIngressApp({ config, redis, queues, events, inbox, metrics }, logger);
+  // The workers' per-binding fabric clients (token, breaker, the shared call budget), for re-fetches only.
+  const fabricClients = new FabricClients(config, logger, redis, metrics);
+  const fabric = (bindingKey: string) => fabricClients.for(bindingKey);
+  const app = buildIngressApp({ config, redis, queues, events, inbox, metrics, fabric }, logger);
   let url: string;
   try {
     url = await app.listen({ host: config.host, port: config.port });
@@ -35,6 +39,7 @@ export async function startIngress(config: Config, logger: Logger, metrics: Metr
     // A busy PORT: release what was opened, so that the caller can exit (or stop the rest) cleanly.
     await app.close().catch(() => undefined);
     await queues.close().catch(() => undefined);
+    await fabricClients.close(true).catch(() => undefined);
     await closeRedis(redis);
     throw error;
   }
@@ -43,6 +48,7 @@ export async function startIngress(config: Config, logger: Logger, metrics: Metr
     close: async () => {
       await app.close();
       await queues.close();
+      await fabricClients.close();
       await closeRedis(redis);
     },
   };

@@ -3,9 +3,12 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { z } from 'zod';
 import type { ClientCredentials, SandboxContext } from './context.js';
+import { ContractChecks, installContractChecks } from './contract/checks.js';
+import { sharedContractValidator } from './contract/contract.js';
 import { sandboxErrorHandler, sandboxNotFoundHandler } from './error-handler.js';
 import { FaultInjector, faultConfigInputSchema, type FaultConfig } from './faults.js';
 import { CallTracker, Ledger } from './ledger.js';
+import { buildContractHookRoutes } from './routes/contract-hooks.js';
 import { buildTestHookRoutes } from './routes/test-hooks.js';
 import { buildTokenRoutes } from './routes/token.js';
 import { buildV3Routes } from './routes/v3.js';
@@ -28,6 +31,12 @@ export interface SandboxOptions {
   now?: () => number;
   /** Random source for errorRate/timeoutRate, 0 ≤ x < 1. @defaultValue Math.random */
   random?: () => number;
+  /**
+   * Check every answer against fabric's published response schemas and log every exchange the contract covers
+   * (GET /_sandbox/contract-violations, /_sandbox/contract-exchanges); requests are always checked. Tests turn it on.
+   * @defaultValue false
+   */
+  validateResponses?: boolean;
 }
 
 export const defaultClients: readonly ClientCredentials[] = Object.freeze([
@@ -62,6 +71,7 @@ function buildContext(options: SandboxOptions): SandboxContext {
     sleeper: new Sleeper(),
     clients: options.clients ?? defaultClients,
     timeoutHangMs: options.timeoutHangMs ?? 30_000,
+    contract: new ContractChecks(sharedContractValidator(), options.validateResponses ?? false),
     nowIso,
   };
 }
@@ -74,9 +84,15 @@ export function buildSandboxApp(options: SandboxOptions = {}): FastifyInstance {
   app.setNotFoundHandler(sandboxNotFoundHandler);
   // Simulated latency and timeouts must not hold up shutdown.
   app.addHook('preClose', async () => ctx.sleeper.wakeAll());
+  installContractChecks(app, {
+    checks: ctx.contract,
+    nowIso: ctx.nowIso,
+    track: (request, kind, orderNumber) => ctx.tracker.track(request, kind, orderNumber, ctx.nowIso()),
+  });
 
   void app.register(buildTokenRoutes(ctx));
   void app.register(buildV3Routes(ctx), { prefix: '/v3' });
   void app.register(buildTestHookRoutes(ctx), { prefix: '/_sandbox' });
+  void app.register(buildContractHookRoutes(ctx), { prefix: '/_sandbox' });
   return app;
 }

@@ -1,9 +1,11 @@
 // A small typed client for the sandbox's /_sandbox hooks, used by tests (over real HTTP, with
 // global fetch). Imports types only, so using it never loads the server code.
+import type { ContractExchange, ContractViolation } from './contract/checks.js';
 import type { FaultConfig } from './faults.js';
 import type { SandboxOrderInput } from './order-input.js';
 import type { FabricOrder, LedgerEntry } from './types.js';
 
+export type { ContractExchange, ContractViolation } from './contract/checks.js';
 export type { FaultConfig } from './faults.js';
 export type { SandboxOrderInput } from './order-input.js';
 export type {
@@ -25,6 +27,16 @@ export interface SandboxClient {
   createOrder(order: SandboxOrderInput): Promise<FabricOrder>;
   /** undefined when the sandbox has no such order. */
   getOrder(orderNumber: string): Promise<FabricOrder | undefined>;
+  /** Requests refused and answers given against fabric's published contract (sandbox/contract/checks.ts). */
+  contractViolations(): Promise<ContractViolation[]>;
+  /** Every call the contract covers, as sent (only with the sandbox's validateResponses option). */
+  contractExchanges(): Promise<ContractExchange[]>;
+  /** Stores the body as it is, unvalidated: an order the bridge may not be able to read. */
+  insertRawOrder(order: Record<string, unknown> & { orderNumber: string }): Promise<FabricOrder>;
+  /** Replaces a stored order with the body as it is (a change made in fabric outside the bridge). */
+  replaceOrder(order: Record<string, unknown> & { orderNumber: string }): Promise<FabricOrder>;
+  /** fabric's fraud-release on a held order (sandbox/hold.ts). */
+  releaseOrder(orderNumber: string): Promise<FabricOrder>;
 }
 
 export class SandboxClientError extends Error {
@@ -62,6 +74,11 @@ export function createSandboxClient(baseUrl: string): SandboxClient {
     clearFaults: () => call<FaultConfig>('DELETE', '/faults', 200),
     calls: async () => (await call<{ calls: LedgerEntry[] }>('GET', '/calls', 200)).calls,
     createOrder: (order) => call<FabricOrder>('POST', '/orders', 201, order),
+    insertRawOrder: (order) => call<FabricOrder>('POST', '/orders/raw', 201, order),
+    replaceOrder: (order) => call<FabricOrder>('PUT', `/orders/${encodeURIComponent(order.orderNumber)}`, 200, order),
+    releaseOrder: (orderNumber) => call<FabricOrder>('POST', `/orders/${encodeURIComponent(orderNumber)}/release`, 200),
+    contractViolations: async () => (await call<{ violations: ContractViolation[] }>('GET', '/contract-violations', 200)).violations,
+    contractExchanges: async () => (await call<{ exchanges: ContractExchange[] }>('GET', '/contract-exchanges', 200)).exchanges,
     getOrder: async (orderNumber) => {
       try {
         return await call<FabricOrder>('GET', `/orders/${encodeURIComponent(orderNumber)}`, 200);

@@ -1,5 +1,6 @@
 // Everything a sandbox route needs, built once per app by app.ts and passed to the route builders
 // (no module-level singletons, so two apps in one test process never share state).
+import type { ContractChecks } from './contract/checks.js';
 import type { FaultInjector } from './faults.js';
 import type { CallTracker, Ledger } from './ledger.js';
 import type { Sleeper } from './sleep.js';
@@ -21,6 +22,8 @@ export interface SandboxContext {
   clients: readonly ClientCredentials[];
   /** How long a simulated timeout hangs before answering, in ms. */
   timeoutHangMs: number;
+  /** fabric's published contract, checked on every covered request (and answer, in tests). */
+  contract: ContractChecks;
   /** Current time as an ISO string (injectable for tests). */
   nowIso: () => string;
 }

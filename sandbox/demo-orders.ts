@@ -12,6 +12,8 @@ interface Person {
   phone: string;
   company?: string;
   address: { addressLine1: string; addressLine2?: string; city: string; region: string; postalCode: string };
+  /** fabric's address requires a location (orders.address: latitude, longitude, type). */
+  location: { latitude: number; longitude: number };
 }
 
 interface DemoItem extends TotalsItem {
@@ -40,6 +42,8 @@ function address(person: Person): Record<string, unknown> {
   return {
     ...person.address,
     countryCode: 'US',
+    ...person.location,
+    type: 'Home',
     name: { firstName: person.firstName, lastName: person.lastName },
     phone: { number: person.phone },
     email: person.email,
@@ -106,6 +110,7 @@ const john: Person = {
   phone: '5555555555',
   company: 'gudTECH',
   address: { addressLine1: '123 Main St', addressLine2: 'suite 100', city: 'San Diego', region: 'CA', postalCode: '92101' },
+  location: { latitude: 32.7157, longitude: -117.1611 },
 };
 
 const jane: Person = {
@@ -114,6 +119,7 @@ const jane: Person = {
   email: 'jane@example.com',
   phone: '5555550101',
   address: { addressLine1: '500 Market St', city: 'San Francisco', region: 'CA', postalCode: '94105' },
+  location: { latitude: 37.7897, longitude: -122.3972 },
 };
 
 const alex: Person = {
@@ -122,6 +128,7 @@ const alex: Person = {
   email: 'alex@example.com',
   phone: '5555550202',
   address: { addressLine1: '77 Harbor Dr', addressLine2: 'apt 4', city: 'Seattle', region: 'WA', postalCode: '98121' },
+  location: { latitude: 47.6145, longitude: -122.3474 },
 };
 
 const specs: readonly DemoSpec[] = [

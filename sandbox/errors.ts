@@ -1,5 +1,10 @@
 // Every error the sandbox answers, in fabric's error body shape, defined in one place so routes
 // throw a FabricError and the app's error handler is the only code that writes error responses.
+// fabric's published errorResponse schema names only type, message and errors[] (and allows more);
+// errorCode and context are what fabric's own examples show beside it (fabric-orders-openapi.yml,
+// e.g. update-status 400: `errorCode: SERVICE-4003`, `context: {service, endpoint}`), and the codes
+// are fabric's documented ones (developer.fabric.inc). A test stack checks every answer against the
+// operation's documented statuses and schemas (sandbox/contract/).
 
 export type FabricErrorType = 'CLIENT_ERROR' | 'SERVER_ERROR';
 

@@ -39,6 +39,9 @@ export const orderInputSchema = z.looseObject({
   orderedAt: isoDateTime.optional(),
   createdAt: isoDateTime.optional(),
   updatedAt: isoDateTime.optional(),
+  // A hold to create the order in (sandbox/hold.ts); without one the order is released at creation.
+  statusCode: z.enum(['ORDER_HOLD_EXTERNAL', 'ORDER_HOLD_FRAUD']).optional(),
+  orderReleasedAt: isoDateTime.optional(),
   customer: record.optional(),
   items: z.array(orderItemInputSchema).min(1),
   shipInfo: z.array(z.looseObject({ shipToPrice: money.optional() })).default([]),

@@ -5,6 +5,7 @@
 import { demoOrderInputs } from './demo-orders.js';
 import { alreadyExists } from './errors.js';
 import { buildOrder } from './order-factory.js';
+import { shipmentAlreadyCreated } from './operations/shipment.js';
 import { orderInputSchema } from './order-input.js';
 import type { FabricOrder } from './types.js';
 
@@ -52,6 +53,7 @@ export class SandboxState {
     if (this.#numberById.has(order.orderId)) throw alreadyExists(`Order id ${order.orderId} already exists`);
     this.#orders.set(order.orderNumber, structuredClone(order));
     this.#numberById.set(order.orderId, order.orderNumber);
+    for (const shipment of order.shipments) this.#shipmentNumbers.add(shipment.shipmentNumber);
     return structuredClone(order);
   }
 
@@ -71,7 +73,7 @@ export class SandboxState {
 
   /** Stores the shipped order and claims its shipment number in one step. */
   commitShipment(order: FabricOrder, shipmentNumber: string): FabricOrder {
-    if (this.#shipmentNumbers.has(shipmentNumber)) throw alreadyExists(`Shipment ${shipmentNumber} already created`);
+    if (this.#shipmentNumbers.has(shipmentNumber)) throw shipmentAlreadyCreated(shipmentNumber);
     const stored = this.commit(order);
     this.#shipmentNumbers.add(shipmentNumber);
     return stored;

@@ -53,12 +53,20 @@ export function quantityInStatusOf(item: FabricOrderItem): QuantityInStatus {
   };
 }
 
+/** A hold status the order keeps until released (sandbox/hold.ts); only a full cancellation replaces it. */
+export function isHoldStatus(status: string): boolean {
+  return status === 'ORDER_HOLD_EXTERNAL' || status === 'ORDER_HOLD_FRAUD';
+}
+
 /** Recomputes every derived field in place; call it on a private copy, never on stored state. */
 export function applyDerivedStatus(order: FabricOrder): FabricOrder {
+  const held = isHoldStatus(order.statusCode) && order.orderReleasedAt === undefined;
   const total: UnitCounts = { ordered: 0, cancelled: 0, shipped: 0, returned: 0 };
   for (const item of order.items) {
     const counts = countsOf(item);
     item.quantityInStatus = quantityInStatusOf(item);
+    // fabric's quantityInStatus has a `hold` count: a held order's open units are held, not created.
+    if (held) item.quantityInStatus = { ...item.quantityInStatus, hold: item.quantityInStatus.created, created: 0 };
     // Line status uses the same rule as the order, without the ORDER_ prefix (fabric's exact
     // line vocabulary is not documented; this keeps it predictable).
     item.lineOrderStatus = deriveOrderStatus(counts).replace(/^ORDER_/, '');
@@ -67,6 +75,7 @@ export function applyDerivedStatus(order: FabricOrder): FabricOrder {
     total.shipped += counts.shipped;
     total.returned += counts.returned;
   }
-  order.statusCode = deriveOrderStatus(total);
+  const derived = deriveOrderStatus(total);
+  order.statusCode = held && derived !== 'ORDER_CANCELLED' ? order.statusCode : derived;
   return order;
 }

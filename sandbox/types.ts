@@ -9,7 +9,11 @@ export type OrderStatusCode =
   | 'ORDER_PARTIALLY_SHIPPED'
   | 'ORDER_SHIPPED'
   | 'ORDER_PARTIALLY_RETURNED'
-  | 'ORDER_RETURNED';
+  | 'ORDER_RETURNED'
+  // Holds (sandbox/hold.ts): fabric's spec names ORDER_HOLD_EXTERNAL; it names no fraud hold code, so the
+  // sandbox's is its own.
+  | 'ORDER_HOLD_EXTERNAL'
+  | 'ORDER_HOLD_FRAUD';
 
 /** Units of one line item per state; the states always add up to orderedQuantity. */
 export interface QuantityInStatus {
@@ -22,6 +26,16 @@ export interface QuantityInStatus {
   delivered: number;
 }
 
+/** fabric's cancellationItemResource: one cancel of some of a line's units, as the order reports it. */
+export interface FabricItemCancellation {
+  cancellationCounter: string;
+  quantity: number;
+  reasonCode: string;
+  subReasonCode?: string;
+  source?: string;
+  status: 'PROCESSING' | 'COMPLETED' | 'REJECTED';
+}
+
 export interface FabricOrderItem {
   lineItemId: string;
   lineItemNumber: number;
@@ -30,6 +44,8 @@ export interface FabricOrderItem {
   itemUnitPrice: number;
   orderedQuantity: number;
   cancelledQuantity: number;
+  /** Who cancelled which units, and why: the order answer's `items[].cancellations` (orderItem in the spec). */
+  cancellations?: FabricItemCancellation[];
   shippedQuantity: number;
   returnedQuantity: number;
   quantityInStatus: QuantityInStatus;
@@ -48,8 +64,12 @@ export interface FabricReturnRecord {
 }
 
 export interface FabricShipmentItem {
+  /** fabric assigns it (the create request has no such field); a return names it as `shipmentLineId`. */
+  shipmentLineItemId: string;
   lineItemId: string;
   shippedQuantity: number;
+  /** Units of this shipment line returned so far: a return names the shipment line it takes them from. */
+  returnQuantity: number;
   orderNumber: string;
   sku?: string;
 }
@@ -66,6 +86,9 @@ export interface FabricShipmentRecord {
   shipmentId: string;
   shipmentNumber: string;
   shippedAt: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
   locationNumber?: string;
   cartons: FabricCarton[];
 }
@@ -93,10 +116,12 @@ export interface FabricOrder {
   returns: FabricReturnRecord[];
   shipments: FabricShipmentRecord[];
   cancelledAt?: string;
+  /** When the order left its hold; absent while held (sandbox/hold.ts). */
+  orderReleasedAt?: string;
   [key: string]: unknown;
 }
 
-export type LedgerKind = 'create-order' | 'cancel' | 'return' | 'shipment' | 'update-attributes';
+export type LedgerKind = 'create-order' | 'cancel' | 'return' | 'shipment' | 'update-attributes' | 'fraud-release';
 
 /** One mutating /v3 call that got past auth and faults, whatever the business logic answered. */
 export interface LedgerEntry {
@@ -113,16 +138,24 @@ export interface LedgerEntry {
 
 /** Body of fabric's submit-return-request answer (201). */
 export interface FabricReturnResponse {
-  refundStatus: 'PENDING';
+  // fabric's returnOrderResponse enums: REFUND_INITIATED/SUCCESS/FAILURE/PENDING; VALID/POLICY_VIOLATION/PENDING/….
+  refundStatus: 'REFUND_PENDING';
   totalRefundAmount: number;
-  items: { lineItemId: string; returnQuantity: number; refundAmount: number; returnStatus: 'RECEIVED' }[];
+  items: { lineItemId: string; returnQuantity: number; refundAmount: number; returnStatus: 'VALID' }[];
 }
 
-/** Body of fabric's create-order-shipment answer (201). */
+/** fabric's shipmentResponse: the create-order-shipment answer (201) and each shipments search result. */
 export interface FabricShipmentResponse {
   shipmentId: string;
   shipmentNumber: string;
-  statusCode: 'SHIPPED';
-  orderNumber: string;
+  statusCode: 'SHIPMENT_CREATED';
+  type: 'STANDARD';
+  /** fabric's note: a shipment belongs to exactly one order today. */
+  orderNumbers: string[];
+  shippedAt: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  locationNumber?: string;
   cartons: FabricCarton[];
 }

@@ -22,6 +22,12 @@ export function inboxKeys(prefix: string, bindingKey: string) {
     watermark: `${base}:watermark`,
     /** When the binding's last order sync completed (ms since the epoch), for rob_order_sync_last_success_timestamp_seconds. */
     lastSync: `${base}:last-sync`,
+    /** Orders fabric holds (not released yet): the sync re-reads them until released or cancelled. */
+    held: `${base}:held`,
+    /** Pending orders a fetch has returned at least once: a cancel in fabric no longer withdraws them. */
+    offered: `${base}:offered`,
+    /** Orders the sync could not read or map (hash orderNumber → reason), re-read each sync; `ops sync skipped`. */
+    skipped: `${base}:skipped`,
   } as const;
 }
 

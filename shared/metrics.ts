@@ -40,6 +40,12 @@ export function createMetrics(registry: Registry = new Registry()) {
       labelNames: ['binding'],
       registers: [registry],
     }),
+    orderSyncSkipped: new Counter({
+      name: 'rob_order_sync_skipped_total',
+      help: 'fabric orders the order sync could not read or map and skipped (the rest of the page went on), per channel binding; `npm run ops -- sync skipped` lists them',
+      labelNames: ['binding'],
+      registers: [registry],
+    }),
     orderSyncLastSuccess: new Gauge({
       name: 'rob_order_sync_last_success_timestamp_seconds',
       help: 'Unix time at which the last order sync of the channel binding completed; 0 before the first (read at scrape time)',

@@ -1,14 +1,5 @@
 import type { CallContext, FabricClient } from '../shared/fabric/client.js';
-import { FabricError } from '../shared/fabric/errors.js';
-
-/** fabric's answers that mean "already done": a retried call whose first attempt did reach fabric. */
-export function isAlreadyCancelled(error: unknown): boolean {
-  return error instanceof FabricError && error.errorCode === 'ORDER-2004';
-}
-
-export function isAlreadyCreated(error: unknown): boolean {
-  return error instanceof FabricError && (error.status === 409 || error.errorCode === 'SERVICE-4005');
-}
+import type { LineCancel } from './order-lines.js';
 
 /** Attribution on every change the bridge makes in fabric. */
 export const SOURCE = 'RetailOPS';
@@ -18,12 +9,16 @@ export async function cancelLines(
   fabric: FabricClient,
   orderNumber: string,
   reasonCode: string,
-  lines: readonly { lineItemId: string; quantity: number }[],
+  lines: readonly LineCancel[],
   call: CallContext,
 ): Promise<void> {
   await fabric.cancelOrder(
     orderNumber,
-    { reasonCode, source: SOURCE, items: lines.map((line) => ({ lineItemId: line.lineItemId, quantity: line.quantity, reasonCode })) },
+    {
+      reasonCode,
+      source: SOURCE,
+      items: lines.map((line) => ({ lineItemId: line.lineItemId, itemUnitNumber: line.itemUnitNumber, quantity: line.quantity, reasonCode })),
+    },
     call,
   );
 }

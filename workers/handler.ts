@@ -3,6 +3,7 @@ import type { FabricClient, CallContext } from '../shared/fabric/client.js';
 import type { EventStore } from '../shared/events/store.js';
 import type { InboxStore } from '../shared/inbox/store.js';
 import type { Config } from '../shared/config.js';
+import type { Metrics } from '../shared/metrics.js';
 import type { JobKind, JobMeta, JobPayload } from '../shared/queues.js';
 
 /** What a job handler may use: narrow, so handlers are functions of the payload and these. */
@@ -14,6 +15,8 @@ export interface HandlerContext {
   readonly inbox: InboxStore;
   readonly events: EventStore;
   readonly config: Config;
+  /** The process's metrics, for handlers that count what no job outcome shows (orders a sync skipped). */
+  readonly metrics?: Metrics;
 }
 
 /**

@@ -37,3 +37,25 @@ export function allocate(lines: readonly FabricItem[], quantity: number, availab
   }
   return left === 0 ? taken : null;
 }
+
+/**
+ * fabric's item cancel names units (`itemUnitNumber`, "item unit number cancelled", required with `quantity`), but
+ * its order shows only per-line counts. Units are taken to be numbered 1..orderedQuantity, shipped from the lowest and
+ * cancelled from the highest, so `quantity` more cancels start at this unit: the same answer whoever asks, and one
+ * that never names a unit already cancelled.
+ */
+export function firstUnitToCancel(item: FabricItem, quantity: number): number {
+  return Math.max(1, item.orderedQuantity - item.cancelledQuantity - quantity + 1);
+}
+
+/** A line's item-level cancel entry: the units named as fabric's `orderCancelLineItem` requires. */
+export interface LineCancel {
+  readonly lineItemId: string;
+  readonly sku: string;
+  readonly itemUnitNumber: number;
+  readonly quantity: number;
+}
+
+export function lineCancel(item: FabricItem, quantity: number): LineCancel {
+  return { lineItemId: item.lineItemId, sku: item.sku, itemUnitNumber: firstUnitToCancel(item, quantity), quantity };
+}

@@ -59,6 +59,7 @@ export function buildProcessor(deps: ProcessorDeps) {
       inbox: deps.inbox,
       events: deps.events,
       config: deps.config,
+      metrics: deps.metrics,
     };
     const started = performance.now();
     try {

@@ -3,6 +3,7 @@ import { orderFetchRequest, type OrderFetchRequest } from '../../shared/retailop
 import type { ChannelOrder } from '../../shared/inbox/channel-order.js';
 import { toSeedOrder } from '../../shared/retailops/render-seed-order.js';
 import type { IngressDeps } from '../context.js';
+import { currentOrders } from '../current-orders.js';
 import { registerWebhook } from '../webhook.js';
 
 const DEFAULT_PAGE_SIZE = 50;
@@ -33,17 +34,19 @@ export function registerOrderFetch(app: FastifyInstance, deps: IngressDeps): voi
     url: '/orders',
     schema: orderFetchRequest,
     dialect: 'handle',
-    handle: async ({ input, caller, meta }) => {
+    handle: async ({ input, caller, meta, request }) => {
       await deps.queues.requestSync(meta);
       const bindingKey = caller.binding.key;
       const wanted = input.data.order?.channel_refnum;
       if (input.data.single && wanted !== undefined) {
-        const order = await deps.inbox.get(bindingKey, wanted);
-        const orders = order ? [order] : [];
+        const orders = await currentOrders(deps, bindingKey, [wanted], { requestId: meta.requestId, log: request.log });
+        await deps.inbox.markOffered(bindingKey, orders.map((order) => order.refnum));
         return { fields: { next_page_state: 0, next_order_refnum: nextOrderRefnum(orders, input), orders: orders.map(toSeedOrder) } };
       }
       const size = Math.min(input.data.max_page_size ?? DEFAULT_PAGE_SIZE, deps.config.orderPageSizeMax);
       const page = await deps.inbox.page(bindingKey, pageState(input), size);
+      // Before answering: from here on a cancel in fabric must show in the order, not withdraw it (sync-orders.ts).
+      await deps.inbox.markOffered(bindingKey, page.orders.map((order) => order.refnum));
       return {
         fields: {
           next_page_state: page.nextPageState,

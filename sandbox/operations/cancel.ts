@@ -8,7 +8,8 @@ import { nextRevision, quantitiesByLineItem } from './revision.js';
 
 const cancelItemSchema = z.looseObject({
   lineItemId: z.string().min(1),
-  itemUnitNumber: z.number().int().min(1).optional(),
+  // fabric requires it on every item: the first of the line's units (numbered 1..orderedQuantity) cancelled.
+  itemUnitNumber: z.number().int().min(1),
   quantity: z.number().int().min(1),
   reasonCode: z.string().optional(),
   subReasonCode: z.string().optional(),
@@ -52,6 +53,16 @@ function unitsToCancel(order: FabricOrder, request: CancelRequest): Map<string, 
   // changes must not cancel everything by accident.
   if (request.items.length === 0) throw invalidValue('items must not be empty; omit items to cancel the whole order');
 
+  for (const entry of request.items) {
+    const item = order.items.find((candidate) => candidate.lineItemId === entry.lineItemId);
+    const lastUnit = entry.itemUnitNumber + entry.quantity - 1;
+    if (item !== undefined && lastUnit > item.orderedQuantity) {
+      throw invalidValue(
+        `Line item ${entry.lineItemId} has units 1-${item.orderedQuantity}; units ${entry.itemUnitNumber}-${lastUnit} requested`,
+        [{ lineItemId: entry.lineItemId, itemUnitNumber: entry.itemUnitNumber, quantity: entry.quantity }],
+      );
+    }
+  }
   const requested = quantitiesByLineItem(request.items, (i) => i.lineItemId, (i) => i.quantity);
   for (const [lineItemId, quantity] of requested) {
     const item = order.items.find((candidate) => candidate.lineItemId === lineItemId);
@@ -68,6 +79,23 @@ export function applyCancel(current: FabricOrder, request: CancelRequest, now: s
   if (current.statusCode === 'ORDER_CANCELLED') throw alreadyCancelled();
   const units = unitsToCancel(current, request);
   const order = structuredClone(current);
-  for (const item of order.items) item.cancelledQuantity += units.get(item.lineItemId) ?? 0;
+  for (const item of order.items) {
+    const quantity = units.get(item.lineItemId) ?? 0;
+    if (quantity === 0) continue;
+    item.cancelledQuantity += quantity;
+    // fabric reports each cancel on the line (cancellationItemResource): a caller can tell its own cancel, reason and
+    // source, from anyone else's when it reads the order again (a retry after a lost answer does).
+    const entry = request.items?.find((candidate) => candidate.lineItemId === item.lineItemId);
+    const cancellations = item.cancellations ?? [];
+    cancellations.push({
+      cancellationCounter: String(cancellations.length + 1),
+      quantity,
+      reasonCode: entry?.reasonCode ?? request.reasonCode,
+      ...((entry?.subReasonCode ?? request.subReasonCode) === undefined ? {} : { subReasonCode: entry?.subReasonCode ?? request.subReasonCode }),
+      ...(request.source === undefined ? {} : { source: request.source }),
+      status: 'COMPLETED',
+    });
+    item.cancellations = cancellations;
+  }
   return nextRevision(order, now);
 }

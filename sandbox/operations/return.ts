@@ -1,10 +1,11 @@
 // fabric's submit-return-request action as a pure function: only shipped, not yet returned units
-// can come back; refunds default to unit price × quantity, summed in cents.
+// can come back, each from the shipment line it names (fabric requires scannedAt, shipmentId and
+// shipmentLineId on every item); refunds default to unit price × quantity, summed in cents.
 import { z } from 'zod';
 import { invalidValue } from '../errors.js';
 import { lineAmount, sumAmounts } from '../money.js';
 import { returnableQuantity } from '../status.js';
-import type { FabricOrder, FabricReturnRecord, FabricReturnResponse } from '../types.js';
+import type { FabricOrder, FabricReturnRecord, FabricReturnResponse, FabricShipmentItem } from '../types.js';
 import { nextRevision, quantitiesByLineItem } from './revision.js';
 
 const amount = z.number().finite().min(0);
@@ -15,9 +16,9 @@ const returnItemSchema = z.looseObject({
   returnType: z.enum(['PENDING', 'PROCESSING', 'REJECTED', 'RECEIVED']),
   refundAmount: amount.optional(),
   reasonCode: z.string().optional(),
-  scannedAt: z.string().optional(),
-  shipmentId: z.string().optional(),
-  shipmentLineId: z.string().optional(),
+  scannedAt: z.iso.datetime({ offset: true }),
+  shipmentId: z.string().min(1),
+  shipmentLineId: z.string().min(1),
 });
 
 export const returnRequestSchema = z.looseObject({
@@ -35,6 +36,22 @@ export interface ReturnOutcome {
   response: FabricReturnResponse;
 }
 
+/** The shipment line a return item names, or a 400 that says which part of the reference is wrong. */
+function shipmentLine(order: FabricOrder, item: ReturnRequest['items'][number]): FabricShipmentItem {
+  const shipment = order.shipments.find((candidate) => candidate.shipmentId === item.shipmentId);
+  if (shipment === undefined) {
+    throw invalidValue(`Shipment ${item.shipmentId} not found on order ${order.orderNumber}`, [{ shipmentId: item.shipmentId }]);
+  }
+  const line = shipment.cartons.flatMap((carton) => carton.items).find((candidate) => candidate.shipmentLineItemId === item.shipmentLineId);
+  if (line === undefined || line.lineItemId !== item.orderLineItemId) {
+    throw invalidValue(
+      `Shipment ${item.shipmentId} has no line ${item.shipmentLineId} for line item ${item.orderLineItemId}`,
+      [{ shipmentId: item.shipmentId, shipmentLineId: item.shipmentLineId, lineItemId: item.orderLineItemId }],
+    );
+  }
+  return line;
+}
+
 function assertReturnable(order: FabricOrder, request: ReturnRequest): void {
   const requested = quantitiesByLineItem(request.items, (i) => i.orderLineItemId, (i) => i.quantity);
   for (const [lineItemId, quantity] of requested) {
@@ -50,6 +67,19 @@ function assertReturnable(order: FabricOrder, request: ReturnRequest): void {
       );
     }
   }
+  // Units come back from the shipment that sent them: no more than that shipment line shipped and has not had back.
+  const byShipmentLine = quantitiesByLineItem(request.items, (i) => `${i.shipmentId}\u0000${i.shipmentLineId}`, (i) => i.quantity);
+  for (const item of request.items) {
+    const line = shipmentLine(order, item);
+    const quantity = byShipmentLine.get(`${item.shipmentId}\u0000${item.shipmentLineId}`) ?? 0;
+    const available = line.shippedQuantity - line.returnQuantity;
+    if (quantity > available) {
+      throw invalidValue(
+        `Shipment ${item.shipmentId} line ${item.shipmentLineId} has ${available} returnable unit(s), ${quantity} requested`,
+        [{ shipmentId: item.shipmentId, shipmentLineId: item.shipmentLineId, requested: quantity, available }],
+      );
+    }
+  }
 }
 
 export function applyReturn(current: FabricOrder, request: ReturnRequest, now: string): ReturnOutcome {
@@ -60,6 +90,7 @@ export function applyReturn(current: FabricOrder, request: ReturnRequest, now: s
     // assertReturnable guarantees the item exists.
     const item = order.items.find((candidate) => candidate.lineItemId === requested.orderLineItemId)!;
     item.returnedQuantity += requested.quantity;
+    shipmentLine(order, requested).returnQuantity += requested.quantity;
     return {
       lineItemId: item.lineItemId,
       returnQuantity: requested.quantity,
@@ -80,9 +111,9 @@ export function applyReturn(current: FabricOrder, request: ReturnRequest, now: s
   return {
     order: nextRevision(order, now),
     response: {
-      refundStatus: 'PENDING',
+      refundStatus: 'REFUND_PENDING',
       totalRefundAmount,
-      items: lines.map((line) => ({ ...line, returnStatus: 'RECEIVED' as const })),
+      items: lines.map((line) => ({ ...line, returnStatus: 'VALID' as const })),
     },
   };
 }

@@ -1,8 +1,10 @@
 // fabric's create-order-shipment as a pure function: ships open units of one order, all or nothing.
+// The order keeps its shipments (fabric keeps them in its Shipments service) so that returns can be
+// checked against the shipment lines they name.
 import { z } from 'zod';
-import { invalidValue } from '../errors.js';
+import { ErrorCodes, FabricError, invalidValue } from '../errors.js';
 import { openQuantity } from '../status.js';
-import type { FabricCarton, FabricOrder, FabricShipmentRecord } from '../types.js';
+import type { FabricCarton, FabricOrder, FabricShipmentRecord, FabricShipmentResponse } from '../types.js';
 import { nextRevision, quantitiesByLineItem } from './revision.js';
 
 const stringish = z.union([z.string().min(1), z.number()]).transform(String);
@@ -71,14 +73,66 @@ export function applyShipment(
   const order = structuredClone(current);
   for (const item of order.items) item.shippedQuantity += requested.get(item.lineItemId) ?? 0;
 
-  const cartons: FabricCarton[] = structuredClone(request.cartons);
-  const shipment: FabricShipmentRecord = {
-    shipmentId,
-    shipmentNumber: request.shipmentNumber,
-    shippedAt: request.shippedAt ?? now,
-    ...(request.locationNumber === undefined ? {} : { locationNumber: request.locationNumber }),
-    cartons,
-  };
+  const shipment = shipmentRecord(shipmentId, request.shipmentNumber, request.shippedAt ?? now, now, withLineIds(request.cartons), request.locationNumber);
   order.shipments.push(shipment);
   return { order: nextRevision(order, now), shipment };
+}
+
+/**
+ * fabric documents no 409 for create-order-shipment (201, 400, 401, 500), so a shipment number already used is a
+ * 400 with fabric's "already created" code; a caller learns what exists by reading the shipments, not from this.
+ */
+export const shipmentAlreadyCreated = (shipmentNumber: string): FabricError =>
+  new FabricError(400, ErrorCodes.alreadyExists, `Shipment ${shipmentNumber} already created`);
+
+/**
+ * fabric numbers the lines of a shipment itself: the create request has no shipment line id to send. Nothing has
+ * come back from a new shipment, whatever the request says (`returned` is for units created as already returned).
+ */
+function withLineIds(cartons: readonly ShipmentRequest['cartons'][number][], returned: (lineItemId: string) => number = () => 0): FabricCarton[] {
+  let line = 0;
+  return cartons.map((carton) => ({
+    ...structuredClone(carton),
+    items: carton.items.map((item) => {
+      line += 1;
+      return { ...structuredClone(item), shipmentLineItemId: String(line), returnQuantity: returned(item.lineItemId) };
+    }),
+  }));
+}
+
+function shipmentRecord(
+  shipmentId: string,
+  shipmentNumber: string,
+  shippedAt: string,
+  now: string,
+  cartons: FabricCarton[],
+  locationNumber: string | undefined,
+): FabricShipmentRecord {
+  return {
+    shipmentId,
+    shipmentNumber,
+    shippedAt,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    ...(locationNumber === undefined ? {} : { locationNumber }),
+    cartons,
+  };
+}
+
+/**
+ * Units an order was created with as already shipped (the demo order 496's line 7395) came from a shipment in
+ * fabric: without one, a return could not name the shipment and shipment line it takes them from.
+ */
+export function initialShipment(order: FabricOrder, shipmentId: string): FabricShipmentRecord | null {
+  const shipped = order.items.filter((item) => item.shippedQuantity > 0);
+  if (shipped.length === 0) return null;
+  const items = shipped.map((item) => ({ lineItemId: item.lineItemId, shippedQuantity: item.shippedQuantity, orderNumber: order.orderNumber, sku: item.sku }));
+  const returned = (lineItemId: string) => shipped.find((item) => item.lineItemId === lineItemId)?.returnedQuantity ?? 0;
+  return shipmentRecord(shipmentId, `${order.orderNumber}-S1`, order.createdAt, order.createdAt, withLineIds([{ items }], returned), undefined);
+}
+
+/** A stored shipment as fabric's shipmentResponse shows it. */
+export function shipmentResponse(shipment: FabricShipmentRecord, orderNumber: string): FabricShipmentResponse {
+  return { ...structuredClone(shipment), statusCode: 'SHIPMENT_CREATED', type: 'STANDARD', orderNumbers: [orderNumber] };
 }

@@ -1,13 +1,20 @@
-// fabric's create-order-shipment. Shipment numbers are unique across the tenant, so a repeated
-// shipment (a retried bridge job) is a 409 the caller can treat as "already done".
+// fabric's create-order-shipment and shipments search. Shipment numbers are unique across the
+// tenant; fabric documents 201/400/401/500 only, so a repeated number is a 400, and a caller that
+// needs to know whether its shipment exists searches for it.
 import type { FastifyPluginAsync } from 'fastify';
 import type { SandboxContext } from '../context.js';
-import { alreadyExists } from '../errors.js';
 import { newObjectId } from '../ids.js';
-import { applyShipment, shipmentOrderNumber, shipmentRequestSchema } from '../operations/shipment.js';
-import type { FabricShipmentResponse } from '../types.js';
+import {
+  applyShipment,
+  shipmentAlreadyCreated,
+  shipmentOrderNumber,
+  shipmentRequestSchema,
+  shipmentResponse,
+} from '../operations/shipment.js';
+import { searchShipments, shipmentSearchBodySchema, shipmentSearchQuerySchema } from '../shipment-search.js';
 import { parseWith } from '../validation.js';
-import { requireOrderByNumber, trackCall } from './request-helpers.js';
+import { ErrorCodes, FabricError } from '../errors.js';
+import { trackCall } from './request-helpers.js';
 
 /** The order number of an unvalidated body, so even a rejected shipment is attributed in the ledger. */
 function rawOrderNumber(body: unknown): string | null {
@@ -25,20 +32,22 @@ export function buildShipmentRoutes(ctx: SandboxContext): FastifyPluginAsync {
       trackCall(ctx, request, 'shipment', rawOrderNumber(request.body));
       const body = parseWith(shipmentRequestSchema, request.body, 'body');
       if (ctx.state.hasShipmentNumber(body.shipmentNumber)) {
-        throw alreadyExists(`Shipment ${body.shipmentNumber} already created`);
+        throw shipmentAlreadyCreated(body.shipmentNumber);
       }
       const orderNumber = shipmentOrderNumber(body);
-      const current = requireOrderByNumber(ctx, orderNumber);
+      // fabric documents no 404 here (201/400/401/500): an unknown order is a 400 with the "does not exist" code.
+      const current = ctx.state.findByNumber(orderNumber);
+      if (current === undefined) throw new FabricError(400, ErrorCodes.notFound, `Order ${orderNumber} not found`);
       const { order, shipment } = applyShipment(current, body, newObjectId(), ctx.nowIso());
       ctx.state.commitShipment(order, shipment.shipmentNumber);
-      const response: FabricShipmentResponse = {
-        shipmentId: shipment.shipmentId,
-        shipmentNumber: shipment.shipmentNumber,
-        statusCode: 'SHIPPED',
-        orderNumber,
-        cartons: shipment.cartons,
-      };
-      return reply.code(201).send(response);
+      return reply.code(201).send(shipmentResponse(shipment, orderNumber));
+    });
+
+    // A read, like the order search: not in the ledger of mutating calls.
+    app.post('/shipments/search', async (request) => {
+      const query = parseWith(shipmentSearchQuerySchema, request.query, 'query');
+      const body = parseWith(shipmentSearchBodySchema, request.body, 'body');
+      return searchShipments(ctx.state.list(), body, query);
     });
   };
 }

@@ -39,6 +39,8 @@ export function installV3Gate(scope: FastifyInstance, ctx: SandboxContext): void
     else if (decision !== 'pass') {
       const fault = ctx.faults.response(endpointOf(request));
       request.log.info({ status: fault.status, decision }, 'sandbox fault injected');
+      // The gateway's failure, not fabric's answer: the contract's documented statuses do not apply.
+      ctx.contract.exempt(request);
       return reply.code(fault.status).headers(fault.headers).send(fault.body);
     }
 

@@ -7,6 +7,7 @@ import { failedListCommand } from './failed-list.js';
 import { failedRetryCommand } from './failed-retry.js';
 import { inboxListCommand } from './inbox-list.js';
 import { queuesCommand } from './queues.js';
+import { syncSkippedCommand } from './sync-skipped.js';
 import type { Command, ParsedInput, Runner } from './lib/command.js';
 import { EXIT, OpsError, UsageError, type ExitCode, type OpsDeps, type Output } from './lib/core.js';
 import { openDeps, type OpenDeps } from './lib/deps.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   eventsListCommand,
   eventsClearCommand,
   inboxListCommand,
+  syncSkippedCommand,
 ];
 
 const GROUPS = [...new Set(COMMANDS.map((command) => command.name.split(' ')[0] as string))];
@@ -29,8 +31,8 @@ export function globalHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
   return `Usage: ${PROGRAM} <command> [options]
 
-Operator commands for retailops-bridge: look at the queues, failed jobs, pending failure events and the order
-inbox in Redis, and retry or discard failed jobs. They read REDIS_URL, QUEUE_PREFIX (default {rob}) and
+Operator commands for retailops-bridge: look at the queues, failed jobs, pending failure events, the order
+inbox and the orders the order sync skipped in Redis, and retry or discard failed jobs. They read REDIS_URL, QUEUE_PREFIX (default {rob}) and
 REDIS_CLUSTER from the environment, as the ingress and the workers do: run them with the services' environment.
 Without REDIS_URL they use the Redis "npm start" runs, redis://127.0.0.1:$REDIS_PORT (6380). A Redis with no
 bridge data under the prefix gets a warning on stderr: its zeros would mean nothing.

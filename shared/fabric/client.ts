@@ -8,8 +8,10 @@ import {
   fabricReturnResultSchema,
   fabricSearchResultSchema,
   fabricShipmentResultSchema,
+  fabricShipmentSearchResultSchema,
   type CancelRequestBody,
   type FabricOrder,
+  type FabricShipment,
   type ReturnRequestBody,
   type SearchFilter,
   type ShipmentRequestBody,
@@ -45,7 +47,15 @@ export interface FabricClientOptions {
 }
 
 export type FabricObserver = (endpoint: FabricEndpoint, status: number, seconds: number) => void;
-export type FabricEndpoint = 'get-order' | 'search' | 'cancel' | 'return' | 'shipment' | 'update-attributes' | 'token';
+export type FabricEndpoint =
+  | 'get-order'
+  | 'search'
+  | 'cancel'
+  | 'return'
+  | 'shipment'
+  | 'shipment-search'
+  | 'update-attributes'
+  | 'token';
 /** The Orders API's endpoints: every endpoint but the token's. */
 export type FabricApiEndpoint = Exclude<FabricEndpoint, 'token'>;
 
@@ -97,6 +107,30 @@ export class FabricClient {
 
   async createShipment(body: ShipmentRequestBody, context: CallContext) {
     return this.#call('shipment', 'POST', '/shipments/create-order-shipment', body, fabricShipmentResultSchema, context);
+  }
+
+  /**
+   * Every shipment of the order (the Shipments API: fabric's order itself lists none). Filtered on the field the
+   * shipment document holds the order in (`shipmentResponse.orderNumbers`), paged until all are read.
+   */
+  async searchShipments(orderNumber: string, context: CallContext): Promise<FabricShipment[]> {
+    const limit = 100;
+    const shipments: FabricShipment[] = [];
+    for (let offset = 0; ; offset += limit) {
+      const page = await this.#call(
+        'shipment-search',
+        'POST',
+        `/shipments/search?offset=${offset}&limit=${limit}`,
+        { filters: [{ field: 'shipment.orderNumbers', condition: 'EQ', value: orderNumber }] },
+        fabricShipmentSearchResultSchema,
+        context,
+      );
+      // The filter's field name is read from the shipment document, not confirmed by the spec's examples: a shipment
+      // that says it belongs to other orders is never taken for this one's (line item ids repeat across orders).
+      shipments.push(...page.data.filter((shipment) => shipment.orderNumbers.length === 0 || shipment.orderNumbers.includes(orderNumber)));
+      const count = page.pagination?.count;
+      if (page.data.length < limit || (count !== undefined && offset + limit >= count)) return shipments;
+    }
   }
 
   async updateAttributes(orderNumber: string, attributes: Record<string, string>, context: CallContext): Promise<FabricOrder> {

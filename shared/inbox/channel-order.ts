@@ -22,6 +22,11 @@ export const channelAddressSchema = z.object({
 export const channelOrderSchema = z.object({
   refnum: z.string(),
   fabricOrderId: z.string(),
+  /**
+   * fabric's statusCode when last read. Optional: bodies stored before it existed lack it. An order cancelled in
+   * fabric after RetailOPS was offered it stays offered, in this state, so that RetailOPS learns of the cancel.
+   */
+  status: z.string().optional(),
   /** ISO 8601, when the customer placed the order. */
   createdAt: z.string(),
   currency: z.string(),

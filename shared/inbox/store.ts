@@ -23,12 +23,13 @@ end
 return added
 `;
 
-// KEYS: pending, orders, acked. ARGV: now (ms), refnums… Per refnum: 1 acknowledged now, 0 before, -1 unknown.
+// KEYS: pending, orders, acked, offered. ARGV: now (ms), refnums… Per refnum: 1 acknowledged now, 0 before, -1 unknown.
 const ACK_SCRIPT = `
 local result = {}
 for i = 2, #ARGV do
   if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
     redis.call('ZADD', KEYS[3], ARGV[1], ARGV[i])
+    redis.call('SREM', KEYS[4], ARGV[i])
     result[i - 1] = 1
   elseif redis.call('HEXISTS', KEYS[2], ARGV[i]) == 1 then
     result[i - 1] = 0
@@ -49,6 +50,33 @@ end
 return #refnums
 `;
 
+// KEYS: pending, orders, offered, acked. ARGV: refnum, json, withdraw ('1': fabric cancelled it), now (ms).
+// A pending order's body becomes fabric's current one. A cancelled order RetailOPS has not been offered yet leaves
+// pending instead (it counts as done, in acked, so prune drops it with the acknowledged ones); one already offered
+// stays, cancelled, so RetailOPS sees the cancel. Returns 'updated', 'withdrawn' or 'gone' (acknowledged meanwhile).
+const REFRESH_SCRIPT = `
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 'gone' end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+if ARGV[3] == '1' and redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 0 then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
+  return 'withdrawn'
+end
+return 'updated'
+`;
+
+/** Why the sync could not take an order in, for the operator (`npm run ops -- sync skipped`). */
+export interface SkippedOrder {
+  readonly orderNumber: string;
+  readonly reason: string;
+  /** ISO 8601: when a sync first and last failed to read it. */
+  readonly firstSeenAt: string;
+  readonly lastSeenAt: string;
+}
+
+/** At most this many skipped orders are kept per binding, so a fabric gone wrong cannot fill Redis. */
+export const SKIPPED_MAX = 1000;
+
 export type AckOutcome = 'acknowledged' | 'already-acknowledged' | 'unknown';
 
 export interface InboxPage {
@@ -64,11 +92,13 @@ export class InboxStore {
   readonly #addScript: RedisScript<number>;
   readonly #ackScript: RedisScript<number[]>;
   readonly #pruneScript: RedisScript<number>;
+  readonly #refreshScript: RedisScript<string>;
 
   constructor(redis: RedisClient, prefix: string) {
     this.#redis = redis;
     this.#addScript = defineScript(redis, 'robInboxAdd', 3, ADD_SCRIPT);
-    this.#ackScript = defineScript(redis, 'robInboxAck', 3, ACK_SCRIPT);
+    this.#ackScript = defineScript(redis, 'robInboxAck', 4, ACK_SCRIPT);
+    this.#refreshScript = defineScript(redis, 'robInboxRefresh', 4, REFRESH_SCRIPT);
     this.#pruneScript = defineScript(redis, 'robInboxPrune', 2, PRUNE_SCRIPT);
     this.#prefix = prefix;
   }
@@ -105,7 +135,7 @@ export class InboxStore {
   /** Removes the refnums from what fetch returns, atomically; tells for each what it was. */
   async acknowledge(bindingKey: string, refnums: readonly string[]): Promise<Map<string, AckOutcome>> {
     const keys = inboxKeys(this.#prefix, bindingKey);
-    const codes = await this.#ackScript([keys.pending, keys.orders, keys.acked], [Date.now(), ...refnums]);
+    const codes = await this.#ackScript([keys.pending, keys.orders, keys.acked, keys.offered], [Date.now(), ...refnums]);
     const outcomes = new Map<string, AckOutcome>();
     refnums.forEach((refnum, index) => {
       const code = codes[index];
@@ -129,6 +159,73 @@ export class InboxStore {
     const keys = inboxKeys(this.#prefix, bindingKey);
     const flags = await Promise.all(refnums.map((refnum) => this.#redis.hexists(keys.orders, refnum)));
     return refnums.filter((_, index) => flags[index] === 1);
+  }
+
+  /** Notes that a fetch returned these orders: from now on a cancel in fabric shows in them instead of removing them. */
+  async markOffered(bindingKey: string, refnums: readonly string[]): Promise<void> {
+    if (refnums.length === 0) return;
+    await this.#redis.sadd(inboxKeys(this.#prefix, bindingKey).offered, ...refnums);
+  }
+
+  /** Gives a pending order fabric's current state (see REFRESH_SCRIPT); `cancelled` may withdraw it. */
+  async refresh(bindingKey: string, order: ChannelOrder, cancelled: boolean): Promise<'updated' | 'withdrawn' | 'gone'> {
+    const keys = inboxKeys(this.#prefix, bindingKey);
+    const result = await this.#refreshScript(
+      [keys.pending, keys.orders, keys.offered, keys.acked],
+      [order.refnum, JSON.stringify(order), cancelled ? '1' : '0', Date.now()],
+    );
+    return result === 'updated' || result === 'withdrawn' ? result : 'gone';
+  }
+
+  /** The oldest `limit` unacknowledged refnums, which the sync re-reads from fabric. */
+  async pendingRefnums(bindingKey: string, limit: number): Promise<string[]> {
+    return this.#redis.zrange(inboxKeys(this.#prefix, bindingKey).pending, 0, limit - 1);
+  }
+
+  /** Orders fabric holds, waiting for release; the sync re-reads them. */
+  async hold(bindingKey: string, refnums: readonly string[]): Promise<void> {
+    if (refnums.length === 0) return;
+    await this.#redis.sadd(inboxKeys(this.#prefix, bindingKey).held, ...refnums);
+  }
+
+  async unhold(bindingKey: string, refnums: readonly string[]): Promise<void> {
+    if (refnums.length === 0) return;
+    await this.#redis.srem(inboxKeys(this.#prefix, bindingKey).held, ...refnums);
+  }
+
+  /** Up to `limit` held order numbers, a random sample: with more held than that, each is reached over a few syncs. */
+  async heldRefnums(bindingKey: string, limit: number): Promise<string[]> {
+    return this.#redis.srandmember(inboxKeys(this.#prefix, bindingKey).held, limit);
+  }
+
+  async heldCount(bindingKey: string): Promise<number> {
+    return this.#redis.scard(inboxKeys(this.#prefix, bindingKey).held);
+  }
+
+  /** Records (or refreshes) an order the sync could not read or map; at most SKIPPED_MAX per binding. */
+  async recordSkipped(bindingKey: string, orderNumber: string, reason: string, at = new Date()): Promise<void> {
+    const key = inboxKeys(this.#prefix, bindingKey).skipped;
+    const previous = await this.#redis.hget(key, orderNumber);
+    if (previous === null && (await this.#redis.hlen(key)) >= SKIPPED_MAX) return;
+    const firstSeenAt = previous === null ? at.toISOString() : (parseSkipped(orderNumber, previous)?.firstSeenAt ?? at.toISOString());
+    const record: SkippedOrder = { orderNumber, reason, firstSeenAt, lastSeenAt: at.toISOString() };
+    await this.#redis.hset(key, orderNumber, JSON.stringify(record));
+  }
+
+  /** Forgets skipped orders (read fine now, or cleared by the operator); returns how many were recorded. */
+  async clearSkipped(bindingKey: string, orderNumbers: readonly string[]): Promise<number> {
+    if (orderNumbers.length === 0) return 0;
+    return this.#redis.hdel(inboxKeys(this.#prefix, bindingKey).skipped, ...orderNumbers);
+  }
+
+  async skipped(bindingKey: string): Promise<SkippedOrder[]> {
+    const entries = await this.#redis.hgetall(inboxKeys(this.#prefix, bindingKey).skipped);
+    return Object.entries(entries)
+      .flatMap(([orderNumber, body]) => {
+        const record = parseSkipped(orderNumber, body);
+        return record ? [record] : [];
+      })
+      .sort((a, b) => (a.firstSeenAt < b.firstSeenAt ? -1 : a.firstSeenAt > b.firstSeenAt ? 1 : 0));
   }
 
   async pendingCount(bindingKey: string): Promise<number> {
@@ -173,5 +270,19 @@ export class InboxStore {
       const parsed = channelOrderSchema.safeParse(JSON.parse(body));
       return parsed.success ? [parsed.data] : [];
     });
+  }
+}
+
+function parseSkipped(orderNumber: string, body: string): SkippedOrder | null {
+  try {
+    const value = JSON.parse(body) as Partial<SkippedOrder>;
+    return {
+      orderNumber,
+      reason: typeof value.reason === 'string' ? value.reason : '',
+      firstSeenAt: typeof value.firstSeenAt === 'string' ? value.firstSeenAt : '',
+      lastSeenAt: typeof value.lastSeenAt === 'string' ? value.lastSeenAt : '',
+    };
+  } catch {
+    return null;
   }
 }

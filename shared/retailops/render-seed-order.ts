@@ -66,6 +66,6 @@ export function toSeedOrder(order: ChannelOrder): SeedOrder {
       unit_price: item.unitPrice,
       unit_tax: item.unitTax,
     })),
-    attributes: { fabric_order_id: order.fabricOrderId },
+    attributes: { fabric_order_id: order.fabricOrderId, ...(order.status === undefined ? {} : { fabric_status: order.status }) },
   };
 }

@@ -26,7 +26,8 @@ export function toV1Order(order: ChannelOrder) {
       tax_amt: toWireNumber(order.taxTotal),
       discount_amt: toWireNumber(order.discountTotal),
     },
-    cancel: false,
+    // The SDK's flag for an order the channel cancelled: set when fabric cancelled it after it was offered.
+    cancel: order.status === 'ORDER_CANCELLED',
     ...(order.shipMethod ? { ship_service_code: order.shipMethod } : {}),
     billing_address: v1Address(order.billTo),
     shipping_address: v1Address(order.shipTo),

@@ -122,7 +122,7 @@ describe('logs', () => {
 
     // The cancel read the order, then cancelled it; the unknown order was read only; the sync searched.
     const cancelled = jobLine('req-count-cancel');
-    expect(cancelled).toMatchObject({ outcome: 'cancelled', fabricCalls: 2 });
+    expect(cancelled).toMatchObject({ outcome: 'cancelled open lines, 1 line(s) left', fabricCalls: 2 });
     expect(fabric.seen.filter((seen) => seen.requestId === requestIdOf(cancelled)).map((seen) => `${seen.method} ${seen.path}`)).toEqual([
       'GET /v3/orders/order-number/496',
       'POST /v3/orders/order-number/496/actions/cancel',

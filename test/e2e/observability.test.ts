@@ -62,8 +62,11 @@ async function metricsText(url: string): Promise<string> {
 
 describe('metrics', () => {
   it('the ingress exposes requests, queue states, backlog age and pending events', async () => {
-    await cancel('496');
-    await cancel('999'); // fails for good: a pending event
+    // Held while both are answered, so that neither response carries the other's event: both stay pending.
+    await stack.queues.cancel.pause();
+    await cancel('496'); // partial (a shipped line stays): a warning event
+    await cancel('999'); // fails for good: an error event
+    await stack.queues.cancel.resume();
     await settled(stack);
     const text = await metricsText(stack.ingressUrl);
     expect(text).toMatch(/rob_http_requests_total\{route="\/order_cancel",method="POST",status="200"\} [1-9]/);
@@ -74,7 +77,8 @@ describe('metrics', () => {
     // The order sync's next run waits in delayed: it is not late before its time.
     expect(await stack.queues.order.getDelayedCount()).toBeGreaterThan(0);
     expect(text).toMatch(/rob_queue_oldest_waiting_job_age_seconds\{queue="order"\} 0/);
-    expect(text).toMatch(/rob_events_pending\{client="default",channel="21"\} 1/);
+    // 496's partial cancel (a warning: its shipped line stays) and 999's failure.
+    expect(text).toMatch(/rob_events_pending\{client="default",channel="21"\} 2/);
     expect(text).toMatch(/rob_process_resident_memory_bytes/);
   });
 
@@ -93,7 +97,7 @@ describe('metrics', () => {
 
   it('counts delivered events once a response carried them', async () => {
     await cancel('497');
-    expect(await metricsText(stack.ingressUrl)).toMatch(/rob_events_delivered_total\{client="default",channel="21"\} 1/);
+    expect(await metricsText(stack.ingressUrl)).toMatch(/rob_events_delivered_total\{client="default",channel="21"\} 2/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { postJson, seedFixture, sendFixture } from '../harness/http.js';
 import { eventually, jobCounts, settled, startStack, TEST_TOKEN, type Stack } from '../harness/stack.js';
+import { contractProblems } from '../harness/fabric-contract.js';
 
 /** The v1 routes drive the same jobs as the seed routes: the same fabric calls, deduplicated alike. */
 let stack: Stack;
@@ -22,9 +23,20 @@ function v1(action: string, body: Record<string, unknown>, clientId = 497) {
   });
 }
 
+/** The ledger once the jobs settled; each body must carry every field fabric's OpenAPI requires of that call. */
 async function ledger() {
   await settled(stack);
-  return (await stack.sandbox.calls()).map((call) => ({ kind: call.kind, path: call.path, status: call.status, body: call.body }));
+  const calls = (await stack.sandbox.calls()).map((call) => ({ kind: call.kind, path: call.path, status: call.status, body: call.body }));
+  for (const call of calls) expect(contractProblems(call.kind, call.body), `${call.kind} ${call.path}`).toEqual([]);
+  return calls;
+}
+
+/** A return's scannedAt is when RetailOPS reported it, so two deliveries differ there and only there. */
+function withoutScannedAt(calls: Awaited<ReturnType<typeof ledger>>) {
+  return calls.map((call) => {
+    const body = call.body as { items?: Record<string, unknown>[] } | null;
+    return body?.items ? { ...call, body: { ...body, items: body.items.map(({ scannedAt: _scannedAt, ...item }) => item) } } : call;
+  });
 }
 
 async function json(response: Response): Promise<Record<string, unknown>> {
@@ -54,7 +66,7 @@ describe('v1 order actions make the same fabric calls as the seed routes', () =>
     await stack.reset();
     await sendFixture(stack.ingressUrl, seedFixture('002-order-update'), { bearer: TEST_TOKEN });
     expect(v1Calls).toEqual(await ledger());
-    expect(v1Calls[0]).toMatchObject({ kind: 'cancel', body: { items: [{ lineItemId: '7397', quantity: 1 }] } });
+    expect(v1Calls[0]).toMatchObject({ kind: 'cancel', body: { items: [{ lineItemId: '7397', itemUnitNumber: 3, quantity: 1 }] } });
   });
 
   it('return, answering no store credit', async () => {
@@ -68,7 +80,8 @@ describe('v1 order actions make the same fabric calls as the seed routes', () =>
     const v1Calls = await ledger();
     await stack.reset();
     await sendFixture(stack.ingressUrl, seedFixture('004-order-returned'), { bearer: TEST_TOKEN });
-    expect(v1Calls).toEqual(await ledger());
+    expect(withoutScannedAt(v1Calls)).toEqual(withoutScannedAt(await ledger()));
+    expect(v1Calls[0]).toMatchObject({ kind: 'return', status: 201, body: { items: [{ orderLineItemId: '7395', shipmentLineId: '1', scannedAt: expect.any(String) }] } });
   });
 
   it('complete', async () => {
@@ -99,6 +112,8 @@ describe('v1 order actions make the same fabric calls as the seed routes', () =>
     const calls = await ledger();
     const created = calls.filter((call) => call.kind === 'shipment' && call.status === 201);
     expect(created).toHaveLength(1);
+    // The second job read the order's shipments first and found RO-5001-1: it did not even try to create it again.
+    expect(calls.filter((call) => call.kind === 'shipment')).toHaveLength(1);
     expect(created[0]?.body).toMatchObject({ shipmentNumber: 'RO-5001-1', cartons: [{ shipmentCarrier: 'UPS', trackingNumber: '1Z1', items: [{ lineItemId: '7397', shippedQuantity: 2 }] }] });
   });
 
@@ -163,6 +178,28 @@ describe('unsupported SDK actions', () => {
 });
 
 describe('failure events on v1 routes', () => {
+  it('a cancel that leaves a shipped line succeeds, and the next v1 response warns which line stayed', async () => {
+    const cancel = () => v1('order_cancel', { order: { channel_order_refnum: '496', retailops_order_id: 4897 } });
+    expect(await json(await cancel())).toEqual({ status: 'success', events: [] });
+    await settled(stack);
+    // The same delivery again is the same job (no second call); its answer carries what the first one left.
+    const body = await json(await cancel());
+    expect(body['events']).toEqual([
+      {
+        event_type: 'warning',
+        code: 'ORDER_PARTIALLY_CANCELLED',
+        message: 'Order 496 was cancelled except these lines, which fabric kept: line 7395 (sku 53, 1 shipped)',
+        diagnostic_data: expect.any(String),
+        associations: [
+          { identifier_type: 'order_refnum', identifier: '496' },
+          { identifier_type: 'sku_number', identifier: '53' },
+          { identifier_type: 'orderitem_refnum', identifier: '7395' },
+        ],
+      },
+    ]);
+    expect((await ledger()).filter((call) => call.kind === 'cancel')).toHaveLength(1);
+  });
+
   it('a failed v1 cancel is a v1 event in the next v1 response', async () => {
     await json(await v1('order_cancel', { order: { channel_order_refnum: '999' } }));
     await settled(stack);

@@ -10,7 +10,7 @@ import { QUEUE_NAMES, type QueueName } from '../../shared/queues.js';
 import { startIngress, type RunningIngress } from '../../ingress/server.js';
 import { startWorkers, type RunningWorkers } from '../../workers/server.js';
 import { startSandbox } from '../../sandbox/server.js';
-import { createSandboxClient } from '../../sandbox/client.js';
+import { createSandboxClient, type ContractViolation } from '../../sandbox/client.js';
 
 export const TEST_TOKEN = 'test-token-0123456789';
 export { SEED_EXAMPLE_TICKET };
@@ -25,6 +25,11 @@ export interface StackOptions {
   readonly redisCluster?: boolean;
   /** Collects every log line, for tests that read the logs. */
   readonly logLines?: string[];
+  /**
+   * close() fails when the sandbox saw a request or gave an answer outside fabric's published contract (default
+   * true). Off only for a test that breaks the contract on purpose and asserts on the violations itself.
+   */
+  readonly failOnContractViolations?: boolean;
 }
 
 export interface Stack {
@@ -38,7 +43,25 @@ export interface Stack {
   readonly queues: Record<QueueName, Queue>;
   /** Back to a fresh start between tests: queues drained and cleaned, inbox and events emptied, sandbox reset. */
   reset(): Promise<void>;
+  /** Stops everything; then fails if the sandbox recorded a contract violation (see StackOptions). */
   close(): Promise<void>;
+}
+
+/** Thrown by close(): what the bridge sent, or the sandbox answered, that fabric's OpenAPI does not allow. */
+export class ContractViolationError extends Error {
+  constructor(readonly violations: readonly ContractViolation[]) {
+    super(
+      `fabric contract violated ${violations.length} time(s) (sandbox/contract/checks.ts):\n` +
+        violations
+          .map((violation) => {
+            const problems = violation.problems.map((problem) => `${problem.field} ${problem.kind}: ${problem.message}`).join('; ');
+            const sent = violation.direction === 'request' ? `\n      sent: ${JSON.stringify(violation.body)}` : '';
+            return `  - ${violation.direction} ${violation.operation} (${violation.path}, HTTP ${violation.status}): ${problems}${sent}`;
+          })
+          .join('\n'),
+    );
+    this.name = 'ContractViolationError';
+  }
 }
 
 function testLogger(lines: string[] | undefined): Logger {
@@ -55,7 +78,8 @@ function testLogger(lines: string[] | undefined): Logger {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const redisUrl = options.redisUrl ?? inject('redisUrl');
   // A simulated hang outlasts the client's timeout (FABRIC_TIMEOUT_MS 2000 here) without holding the sandbox open.
-  const sandbox = await startSandbox({ host: '127.0.0.1', port: 0, timeoutHangMs: 2500 });
+  // validateResponses: every answer is checked against fabric's published schemas, and close() reports violations.
+  const sandbox = await startSandbox({ host: '127.0.0.1', port: 0, timeoutHangMs: 2500, validateResponses: true });
   const fabric = sandboxFabricSettings(sandbox.url, '12');
   const prefix = `{t${randomBytes(4).toString('hex')}}`;
   const env: Record<string, string> = {
@@ -126,7 +150,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const keys = await keysOf(redis, `${prefix}*`);
       if (keys.length > 0) await redis.del(...keys);
       redis.disconnect();
-      await sandbox.close();
+      // Read after the workers stopped, so every call they made is in; the sandbox closes whatever the answer.
+      const violations = await createSandboxClient(sandbox.url).contractViolations().finally(() => sandbox.close());
+      if (violations.length > 0 && options.failOnContractViolations !== false) throw new ContractViolationError(violations);
     },
   };
 }

@@ -42,7 +42,7 @@ describe('cancel', () => {
     const { v3 } = await setupSandbox();
     const response = await v3('POST', cancelUrl('496'), {
       reasonCode: 'QUANTITY_CHANGED',
-      items: [{ lineItemId: '7397', quantity: 1 }],
+      items: [{ lineItemId: '7397', itemUnitNumber: 1, quantity: 1 }],
     });
     expect(response.statusCode).toBe(200);
     const order = response.json() as FabricOrder;
@@ -57,12 +57,12 @@ describe('cancel', () => {
   it('answers 412 ORDER-2011 when nothing is cancellable', async () => {
     const { v3 } = await setupSandbox();
     // 496 minus its open units leaves only the shipped 7395.
-    await v3('POST', cancelUrl('496'), { reasonCode: 'R', items: [{ lineItemId: '496', quantity: 1 }, { lineItemId: '7397', quantity: 3 }] });
+    await v3('POST', cancelUrl('496'), { reasonCode: 'R', items: [{ lineItemId: '496', itemUnitNumber: 1, quantity: 1 }, { lineItemId: '7397', itemUnitNumber: 1, quantity: 3 }] });
     const whole = await v3('POST', cancelUrl('496'), { reasonCode: 'R' });
     expect(whole.statusCode).toBe(412);
     expect(whole.json()).toMatchObject({ errorCode: 'ORDER-2011', message: 'No line item available for cancellation' });
 
-    const shippedItem = await v3('POST', cancelUrl('496'), { reasonCode: 'R', items: [{ lineItemId: '7395', quantity: 1 }] });
+    const shippedItem = await v3('POST', cancelUrl('496'), { reasonCode: 'R', items: [{ lineItemId: '7395', itemUnitNumber: 1, quantity: 1 }] });
     expect(shippedItem.statusCode).toBe(412);
     expect(shippedItem.json().errorCode).toBe('ORDER-2011');
   });
@@ -71,7 +71,7 @@ describe('cancel', () => {
     const { v3 } = await setupSandbox();
     const unknown = await v3('POST', cancelUrl('496'), {
       reasonCode: 'R',
-      items: [{ lineItemId: '496', quantity: 1 }, { lineItemId: 'nope', quantity: 1 }],
+      items: [{ lineItemId: '496', itemUnitNumber: 1, quantity: 1 }, { lineItemId: 'nope', itemUnitNumber: 1, quantity: 1 }],
     });
     expect(unknown.statusCode).toBe(412);
     expect(unknown.json().errorCode).toBe('ORDER-2011');
@@ -79,7 +79,7 @@ describe('cancel', () => {
     const tooMany = await v3('POST', cancelUrl('496'), {
       reasonCode: 'R',
       // 2 + 2 of the same line exceed its 3 open units, even though each entry alone fits.
-      items: [{ lineItemId: '496', quantity: 1 }, { lineItemId: '7397', quantity: 2 }, { lineItemId: '7397', quantity: 2 }],
+      items: [{ lineItemId: '496', itemUnitNumber: 1, quantity: 1 }, { lineItemId: '7397', itemUnitNumber: 1, quantity: 2 }, { lineItemId: '7397', itemUnitNumber: 1, quantity: 2 }],
     });
     expect(tooMany.statusCode).toBe(412);
     expect(tooMany.json()).toMatchObject({ errorCode: 'ORDER-2012', message: 'Quantity not available for cancellation' });
@@ -91,14 +91,24 @@ describe('cancel', () => {
 
   it('validates the body: 400 SERVICE-4003 without reasonCode, 4002 for bad items', async () => {
     const { v3 } = await setupSandbox();
-    const noReason = await v3('POST', cancelUrl('496'), { items: [{ lineItemId: '496', quantity: 1 }] });
+    const noReason = await v3('POST', cancelUrl('496'), { items: [{ lineItemId: '496', itemUnitNumber: 1, quantity: 1 }] });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json()).toMatchObject({ errorCode: 'SERVICE-4003' });
     expect(noReason.json().message).toContain('reasonCode');
 
-    const zero = await v3('POST', cancelUrl('496'), { reasonCode: 'R', items: [{ lineItemId: '496', quantity: 0 }] });
+    const zero = await v3('POST', cancelUrl('496'), { reasonCode: 'R', items: [{ lineItemId: '496', itemUnitNumber: 1, quantity: 0 }] });
     expect(zero.statusCode).toBe(400);
     expect(zero.json().errorCode).toBe('SERVICE-4002');
+
+    // fabric's orderCancelLineItem requires itemUnitNumber, and the units it names must exist on the line.
+    const noUnit = await v3('POST', cancelUrl('496'), { reasonCode: 'R', items: [{ lineItemId: '7397', quantity: 1 }] });
+    expect(noUnit.statusCode).toBe(400);
+    expect(noUnit.json()).toMatchObject({ errorCode: 'SERVICE-4003' });
+    expect(noUnit.json().message).toContain('itemUnitNumber');
+    const pastTheLine = await v3('POST', cancelUrl('496'), { reasonCode: 'R', items: [{ lineItemId: '7397', itemUnitNumber: 3, quantity: 2 }] });
+    expect(pastTheLine.statusCode).toBe(400);
+    expect(pastTheLine.json()).toMatchObject({ errorCode: 'SERVICE-4002' });
+    expect(pastTheLine.json().message).toContain('7397');
 
     // An empty list must not silently mean "cancel everything".
     const empty = await v3('POST', cancelUrl('496'), { reasonCode: 'R', items: [] });

@@ -36,14 +36,14 @@ describe('fault injection', () => {
     const { app, v3 } = await setupSandbox();
     await app.inject({ method: 'POST', url: '/_sandbox/faults', payload: { errorRate: 1, status: 429, retryAfterSeconds: 7 } });
     for (let i = 0; i < 3; i += 1) {
-      const response = await v3('POST', '/orders/search', {});
+      const response = await v3('POST', '/orders/search', { filters: [] });
       expect(response.statusCode).toBe(429);
       expect(response.headers['retry-after']).toBe('7');
       expect(response.json()).toMatchObject({ type: 'CLIENT_ERROR', errorCode: 'SERVICE-4029', message: 'Too many requests' });
     }
     const cleared = await app.inject({ method: 'DELETE', url: '/_sandbox/faults' });
     expect(cleared.json()).toMatchObject({ errorRate: 0, failNext: 0 });
-    expect((await v3('POST', '/orders/search', {})).statusCode).toBe(200);
+    expect((await v3('POST', '/orders/search', { filters: [] })).statusCode).toBe(200);
   });
 
   it('errorRate 1 with a 5xx status sends Retry-After too', async () => {

@@ -37,7 +37,8 @@ export interface TestSandbox {
 }
 
 export async function setupSandbox(options: SandboxOptions = {}): Promise<TestSandbox> {
-  const app = buildSandboxApp(options);
+  // Answers are checked against fabric's published schemas, so a test can read /_sandbox/contract-violations.
+  const app = buildSandboxApp({ validateResponses: true, ...options });
   const token = await issueToken(app);
   return {
     app,

@@ -61,7 +61,7 @@ describe('sandbox over HTTP', () => {
   it('serves fabric calls and records mutations in the ledger', async () => {
     const cancel = await fabric('/orders/order-number/496/actions/cancel', {
       method: 'POST',
-      body: { reasonCode: 'CUSTOMER_REQUEST', items: [{ lineItemId: '7397', quantity: 1 }] },
+      body: { reasonCode: 'CUSTOMER_REQUEST', items: [{ lineItemId: '7397', itemUnitNumber: 3, quantity: 1 }] },
       requestId: 'http-req-1',
     });
     expect(cancel.status).toBe(200);

@@ -7,10 +7,11 @@ describe('ledger', () => {
     const { app, v3 } = await setupSandbox({ now: () => Date.parse('2024-03-03T03:03:03.000Z') });
     const create = { orderNumber: 'L-1', items: [{ sku: 'S', itemUnitPrice: 2, orderedQuantity: 2, lineItemId: 'l1' }] };
     await v3('POST', '/orders', create, { 'x-fabric-request-id': 'req-create' });
-    await v3('POST', '/orders/order-number/L-1/actions/cancel', { reasonCode: 'R', items: [{ lineItemId: 'l1', quantity: 1 }] });
-    await v3('POST', '/orders/order-number/L-1/actions/cancel', { reasonCode: 'R', items: [{ lineItemId: 'l1', quantity: 5 }] });
-    await v3('POST', '/shipments/create-order-shipment', { shipmentNumber: 'SH', cartons: [{ items: [{ lineItemId: 'l1', shippedQuantity: 1, orderNumber: 'L-1' }] }] });
-    await v3('POST', '/orders/order-number/L-1/actions/submit-return-request', { source: 'x', items: [{ orderLineItemId: 'l1', quantity: 1, returnType: 'RECEIVED' }] });
+    await v3('POST', '/orders/order-number/L-1/actions/cancel', { reasonCode: 'R', items: [{ lineItemId: 'l1', itemUnitNumber: 2, quantity: 1 }] });
+    await v3('POST', '/orders/order-number/L-1/actions/cancel', { reasonCode: 'R', items: [{ lineItemId: 'l1', itemUnitNumber: 1, quantity: 1 }, { lineItemId: 'l1', itemUnitNumber: 1, quantity: 1 }] });
+    const shipped = await v3('POST', '/shipments/create-order-shipment', { shipmentNumber: 'SH', cartons: [{ items: [{ lineItemId: 'l1', shippedQuantity: 1, orderNumber: 'L-1' }] }] });
+    const from = { scannedAt: '2024-03-03T03:00:00.000Z', shipmentId: shipped.json().shipmentId as string, shipmentLineId: '1' };
+    await v3('POST', '/orders/order-number/L-1/actions/submit-return-request', { source: 'x', items: [{ orderLineItemId: 'l1', quantity: 1, returnType: 'RECEIVED', ...from }] });
     await v3('POST', '/orders/order-number/L-1/actions/update-attributes', { attributes: { a: 1 } });
     await v3('POST', '/orders/order-number/L-1/actions/cancel', {}); // 400: reached the handler, recorded
     await v3('POST', '/orders/5f0de0000000000000000497/actions/cancel', { reasonCode: 'R' });

@@ -118,7 +118,7 @@ describe('POST /v3/orders/search', () => {
 
   it('lists all orders sorted +order.createdAt by default, with pagination', async () => {
     const { v3 } = await setupSandbox();
-    const response = await v3('POST', '/orders/search?offset=0&limit=10', {});
+    const response = await v3('POST', '/orders/search?offset=0&limit=10', { filters: [] });
     expect(response.statusCode).toBe(200);
     expect(numbers(response.json())).toEqual(['496', '497', '498']);
     expect(response.json().pagination).toEqual({ offset: 0, limit: 10, count: 3 });
@@ -126,8 +126,8 @@ describe('POST /v3/orders/search', () => {
 
   it('pages with offset/limit and reports the total count', async () => {
     const { v3 } = await setupSandbox();
-    const page1 = (await v3('POST', '/orders/search?offset=0&limit=2', {})).json();
-    const page2 = (await v3('POST', '/orders/search?offset=2&limit=2', {})).json();
+    const page1 = (await v3('POST', '/orders/search?offset=0&limit=2', { filters: [] })).json();
+    const page2 = (await v3('POST', '/orders/search?offset=2&limit=2', { filters: [] })).json();
     expect(numbers(page1)).toEqual(['496', '497']);
     expect(numbers(page2)).toEqual(['498']);
     expect(page2.pagination).toEqual({ offset: 2, limit: 2, count: 3 });
@@ -135,7 +135,7 @@ describe('POST /v3/orders/search', () => {
 
   it('sorts descending', async () => {
     const { v3 } = await setupSandbox();
-    const response = await v3('POST', '/orders/search', { sort: '-order.createdAt' });
+    const response = await v3('POST', '/orders/search', { filters: [], sort: '-order.createdAt' });
     expect(numbers(response.json())).toEqual(['498', '497', '496']);
   });
 
@@ -160,25 +160,34 @@ describe('POST /v3/orders/search', () => {
       ]),
     ).toEqual(['498']);
 
-    // A missing attribute is "not equal": the poller's "not yet acknowledged" query.
+    // A missing attribute is "not equal": the poller's "not yet acknowledged" query. fabric's filter values are
+    // strings or numbers, and "true" matches a stored true.
     await v3('POST', '/orders/order-number/497/actions/update-attributes', { attributes: { retailopsAcknowledged: true } });
-    expect(await search([{ field: 'order.attributes.retailopsAcknowledged', condition: 'NEQ', value: true }])).toEqual(['496', '498']);
-    expect(await search([{ field: 'order.attributes.retailopsAcknowledged', condition: 'EQ', value: true }])).toEqual(['497']);
+    expect(await search([{ field: 'order.attributes.retailopsAcknowledged', condition: 'NEQ', value: 'true' }])).toEqual(['496', '498']);
+    expect(await search([{ field: 'order.attributes.retailopsAcknowledged', condition: 'EQ', value: 'true' }])).toEqual(['497']);
   });
 
   it.each([
-    ['limit=0', {}],
-    ['limit=101', {}],
-    ['limit=abc', {}],
-    ['offset=-1', {}],
+    ['limit=0', { filters: [] }],
+    ['limit=101', { filters: [] }],
+    ['limit=abc', { filters: [] }],
+    ['offset=-1', { filters: [] }],
     ['', { filters: [{ field: 'createdAt', condition: 'EQ', value: 'x' }] }],
     ['', { filters: [{ field: 'order.createdAt', condition: 'LIKE', value: 'x' }] }],
-    ['', { sort: 'createdAt' }],
+    ['', { filters: [], sort: 'createdAt' }],
+    ['', { filters: [{ field: 'order.attributes.x', condition: 'EQ', value: true }] }],
   ])('answers 400 SERVICE-4002 for ?%s %o', async (query, body) => {
     const { v3 } = await setupSandbox();
     const response = await v3('POST', `/orders/search?${query}`, body);
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ type: 'CLIENT_ERROR', errorCode: 'SERVICE-4002' });
+  });
+
+  it('answers 400 SERVICE-4003 for a search without filters (fabric requires the list, empty or not)', async () => {
+    const { v3 } = await setupSandbox();
+    const response = await v3('POST', '/orders/search', {});
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ errorCode: 'SERVICE-4003', message: 'Mandatory param(s): `filters` is/are missing' });
   });
 
   it('answers 400 SERVICE-4003 for a filter without value', async () => {
@@ -207,13 +216,13 @@ describe('update-attributes', () => {
     expect(again.json().attributes).toEqual({ retailopsAcknowledged: true, retailopsOrderId: '4897' });
   });
 
-  it('answers 400 SERVICE-4003 without attributes and 404 for unknown orders', async () => {
+  it('answers 400 SERVICE-4003 without attributes, and 400 SERVICE-4004 for unknown orders (fabric documents no 404 here)', async () => {
     const { v3 } = await setupSandbox();
     const missing = await v3('POST', '/orders/order-number/496/actions/update-attributes', { keysToRemove: ['x'] });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().errorCode).toBe('SERVICE-4003');
     const unknown = await v3('POST', '/orders/order-number/999/actions/update-attributes', { attributes: {} });
-    expect(unknown.statusCode).toBe(404);
+    expect(unknown.statusCode).toBe(400);
     expect(unknown.json().errorCode).toBe('SERVICE-4004');
   });
 });

@@ -40,6 +40,25 @@ describe('FabricClient', () => {
     expect(await client.getOrderByNumber('nope', call)).toBeNull();
   });
 
+  // fabric's shipmentResponse requires only `version`, and the search's filter field is read from the document rather
+  // than confirmed by the spec: what the bridge cannot use, or what belongs to another order, is not taken.
+  it('reads an order\'s shipments leniently, and never takes another order\'s', async () => {
+    const server = await sandbox();
+    const foreign = { version: 1, shipmentId: 'other', orderNumbers: ['497'], cartons: [{ items: [{ lineItemId: '7395', shipmentLineItemId: '9', shippedQuantity: 1 }] }] };
+    const bare = { version: 1 };
+    const rewriting: HttpTransport = async (request) => {
+      const response = await pool.send(request);
+      if (!request.url.includes('/shipments/search')) return response;
+      const page = JSON.parse(response.text) as { data: unknown[] };
+      // As a tenant might answer: extra shipments, no pagination block.
+      return { ...response, text: JSON.stringify({ data: [...page.data, foreign, bare] }), header: (name) => response.header(name) };
+    };
+    const client = new FabricClient({ settings: sandboxFabricSettings(server.url, '12'), timeoutMs: 2000, transport: rewriting });
+    const shipments = await client.searchShipments('496', call);
+    expect(shipments.map((shipment) => shipment.shipmentNumber ?? null)).toEqual(['496-S1', null]);
+    expect(shipments.some((shipment) => shipment.shipmentId === 'other')).toBe(false);
+  });
+
   it('caches the token and fetches a new one once when fabric refuses it', async () => {
     let now = Date.now();
     const server = await sandbox({ now: () => now, tokenTtlSeconds: 600 });

@@ -69,4 +69,34 @@ describe('InboxStore', () => {
     expect(await store.prune('default', cutoff, 10)).toBe(5);
     expect(await store.knownRefnums('default', numbers)).toEqual([]);
   });
+
+  it('refresh: a cancel withdraws an order no fetch returned, and shows in one already offered', async () => {
+    const store = inbox();
+    await store.add('default', orders('20', '21'));
+    await store.markOffered('default', ['21']);
+    const [twenty, twentyOne] = orders('20', '21').map((order) => ({ ...order, status: 'ORDER_CANCELLED', items: [] }));
+    if (!twenty || !twentyOne) throw new Error('orders missing');
+    expect(await store.refresh('default', twenty, true)).toBe('withdrawn');
+    expect(await store.refresh('default', twentyOne, true)).toBe('updated');
+    expect((await store.page('default', 0, 10)).orders).toEqual([twentyOne]);
+    // A withdrawn order is never added again, and counts as done: ack says so, prune drops it.
+    expect(await store.add('default', orders('20'))).toBe(0);
+    expect([...(await store.acknowledge('default', ['20', '21']))]).toEqual([
+      ['20', 'already-acknowledged'],
+      ['21', 'acknowledged'],
+    ]);
+    expect(await store.refresh('default', twentyOne, false)).toBe('gone');
+    expect(await store.prune('default', Date.now() + 1)).toBe(2);
+  });
+
+  it('skipped orders: recorded once with first and last sighting, cleared', async () => {
+    const store = inbox();
+    await store.recordSkipped('default', 'B-1', 'unreadable: a', new Date('2024-01-01T00:00:00.000Z'));
+    await store.recordSkipped('default', 'B-1', 'unreadable: b', new Date('2024-01-02T00:00:00.000Z'));
+    expect(await store.skipped('default')).toEqual([
+      { orderNumber: 'B-1', reason: 'unreadable: b', firstSeenAt: '2024-01-01T00:00:00.000Z', lastSeenAt: '2024-01-02T00:00:00.000Z' },
+    ]);
+    expect(await store.clearSkipped('default', ['B-1', 'B-2'])).toBe(1);
+    expect(await store.skipped('default')).toEqual([]);
+  });
 });

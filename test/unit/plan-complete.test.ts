@@ -74,7 +74,7 @@ describe('workers/order/plan-complete', () => {
           ],
         },
       ],
-      cancels: [{ lineItemId: '496', sku: '299', quantity: 1 }],
+      cancels: [{ lineItemId: '496', sku: '299', itemUnitNumber: 1, quantity: 1 }],
       problems: [],
     });
   });
@@ -125,11 +125,11 @@ describe('workers/order/plan-complete', () => {
 
   it('unshipped refs cancel only the open remainder', () => {
     const order = fabricOrder([{ lineItemId: 'L1', sku: 'A', orderedQuantity: 5, shippedQuantity: 1, cancelledQuantity: 1 }]);
-    expect(planComplete(payload([], ['L1']), order)).toEqual({ shipments: [], cancels: [{ lineItemId: 'L1', sku: 'A', quantity: 3 }], problems: [] });
+    expect(planComplete(payload([], ['L1']), order)).toEqual({ shipments: [], cancels: [{ lineItemId: 'L1', sku: 'A', itemUnitNumber: 2, quantity: 3 }], problems: [] });
     // A named package item ships part of an unshipped line; the rest is cancelled.
     const plan = planComplete(payload([pkg({ items: [{ sku: null, itemRef: 'L1', quantity: 2 }] })], ['L1']), order);
     expect(shippedLines(plan)).toEqual([['L1', 2]]);
-    expect(plan.cancels).toEqual([{ lineItemId: 'L1', sku: 'A', quantity: 1 }]);
+    expect(plan.cancels).toEqual([{ lineItemId: 'L1', sku: 'A', itemUnitNumber: 4, quantity: 1 }]);
   });
 
   it('reports unknown refs as problems', () => {
@@ -156,9 +156,15 @@ describe('workers/order/plan-complete', () => {
     // Only the shipment was recorded: the retry still cancels, and ships nothing again.
     expect(planComplete(seedPayload, record(seedOrder(), { shipments: first.shipments, cancels: [] }))).toEqual({
       shipments: [],
-      cancels: [{ lineItemId: '496', sku: '299', quantity: 1 }],
+      cancels: [{ lineItemId: '496', sku: '299', itemUnitNumber: 1, quantity: 1 }],
       problems: [],
     });
+  });
+
+  it('a package whose shipment number fabric already holds is not shipped again', () => {
+    const named = payload([pkg({ items: [{ sku: null, itemRef: '7397', quantity: 1 }] }), pkg({ packageId: '371', items: [{ sku: null, itemRef: '7397', quantity: 1 }] })]);
+    const plan = planComplete(named, seedOrder(), new Set([shipmentNumberFor('100000084', '370')]));
+    expect(plan.shipments.map((shipment) => shipment.shipmentNumber)).toEqual(['RO-100000084-371']);
   });
 
   it('a second plan of named items after the shipment was recorded ships nothing more', () => {

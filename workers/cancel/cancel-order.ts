@@ -1,29 +1,95 @@
+import { orderAssociations, type ChannelEvent } from '../../shared/events/event.js';
 import { FabricError } from '../../shared/fabric/errors.js';
+import type { FabricOrder } from '../../shared/fabric/schemas.js';
+import type { JobMeta } from '../../shared/queues.js';
 import { ActionRejectedError } from '../action-rejected.js';
-import { SOURCE, isAlreadyCancelled } from '../fabric-outcomes.js';
-import type { JobHandler } from '../handler.js';
-import { openQuantity } from '../order-lines.js';
+import { SOURCE } from '../fabric-outcomes.js';
+import type { HandlerContext, HandlerResult, JobHandler } from '../handler.js';
+import { ACTION_NAMES } from '../handlers.js';
+import { activeQuantity, openQuantity } from '../order-lines.js';
 
 export const CANCEL_REASON = 'RETAILOPS_CANCEL';
 
+export const PARTIAL_CANCEL_CODE = 'ORDER_PARTIALLY_CANCELLED';
+
+/**
+ * Lines the whole-order cancel left active, read from fabric's answer (the order after the cancel) rather than
+ * predicted: fabric cancels open units only, so shipped units stay, and whatever else it declined shows here too.
+ */
+function linesLeft(order: FabricOrder) {
+  return order.items
+    .map((item) => ({ lineItemId: item.lineItemId, sku: item.sku, left: activeQuantity(item), shipped: item.shippedQuantity }))
+    .filter((line) => line.left > 0);
+}
+
+/**
+ * RetailOPS asked for the whole order to be cancelled; a job that cancelled only the open lines succeeds, and this
+ * warning tells RetailOPS which lines stayed (and why): the job succeeded, so no failure event would.
+ */
+function partialCancelWarning(refnum: string, left: ReturnType<typeof linesLeft>, meta: JobMeta): ChannelEvent {
+  const named = left
+    .map((line) => `line ${line.lineItemId} (sku ${line.sku}, ${line.left === line.shipped ? '' : `${line.left} left, `}${line.shipped} shipped)`)
+    .join(', ');
+  return {
+    id: `cancel-partial-${refnum}-${meta.requestId}`,
+    severity: 'warning',
+    action: ACTION_NAMES.cancel,
+    code: PARTIAL_CANCEL_CODE,
+    message: `Order ${refnum} was cancelled except these lines, which fabric kept: ${named}`,
+    httpStatus: null,
+    requestUrl: null,
+    associations: [
+      ...orderAssociations(refnum, left.map((line) => line.sku)),
+      ...left.map((line) => ({ type: 'orderitem_refnum' as const, id: line.lineItemId })),
+    ],
+    diagnostic: { linesLeft: left },
+    occurredAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * RetailOPS cancelled this order before: fabric lists the bridge's own cancel (its reason and source) on a line. A
+ * retry whose first attempt reached fabric but lost the answer finds it, and so does a repeated cancel webhook.
+ */
+function cancelledByRetailops(order: FabricOrder): boolean {
+  return order.items.some((item) => item.cancellations.some((entry) => entry.reasonCode === CANCEL_REASON && entry.source === SOURCE));
+}
+
+/**
+ * What an order with nothing left open means for this job: done, if the bridge's cancel is what closed it (with the
+ * partial warning again when shipped lines stayed, as the first attempt's answer may never have been read), or a
+ * permanent failure: everything shipped before RetailOPS asked.
+ */
+async function nothingOpen(order: FabricOrder, refnum: string, { events, meta }: Pick<HandlerContext, 'events' | 'meta'>): Promise<HandlerResult> {
+  if (order.statusCode === 'ORDER_CANCELLED') return { outcome: 'already-cancelled' };
+  if (cancelledByRetailops(order)) {
+    const left = linesLeft(order);
+    if (left.length > 0) await events.add({ clientId: meta.clientId, channelId: meta.channelId }, partialCancelWarning(refnum, left, meta));
+    return { outcome: 'already-cancelled' };
+  }
+  throw new ActionRejectedError(
+    'ORDER_NOT_CANCELLABLE',
+    `Order ${refnum} has nothing left to cancel (status ${order.statusCode})`,
+    order.items.map((item) => item.sku),
+    { statusCode: order.statusCode },
+  );
+}
+
 /**
  * Cancels the whole order in fabric. An order already cancelled is a success without a call; one with nothing left
- * open (shipped) cannot be cancelled and fails at once with an event.
+ * open is done if RetailOPS' earlier cancel closed it and a permanent failure if it shipped; one with some lines
+ * shipped has its open lines cancelled and a warning event names the lines left.
  */
-export const cancelOrder: JobHandler<'cancel'> = async (payload, { fabric, call }) => {
+export const cancelOrder: JobHandler<'cancel'> = async (payload, context) => {
+  const { fabric, call, events, meta } = context;
   const order = await fabric.getOrderByNumber(payload.refnum, call);
   if (!order) throw new ActionRejectedError('ORDER_NOT_FOUND', `Order ${payload.refnum} does not exist in fabric`);
-  if (order.statusCode === 'ORDER_CANCELLED') return { outcome: 'already-cancelled' };
-  if (order.items.every((item) => openQuantity(item) === 0)) {
-    throw new ActionRejectedError(
-      'ORDER_NOT_CANCELLABLE',
-      `Order ${payload.refnum} has nothing left to cancel (status ${order.statusCode})`,
-      order.items.map((item) => item.sku),
-      { statusCode: order.statusCode },
-    );
+  if (order.statusCode === 'ORDER_CANCELLED' || order.items.every((item) => openQuantity(item) === 0)) {
+    return nothingOpen(order, payload.refnum, context);
   }
+  let cancelled: FabricOrder;
   try {
-    await fabric.cancelOrder(
+    cancelled = await fabric.cancelOrder(
       payload.refnum,
       {
         reasonCode: CANCEL_REASON,
@@ -33,13 +99,21 @@ export const cancelOrder: JobHandler<'cancel'> = async (payload, { fabric, call 
       call,
     );
   } catch (error) {
-    if (isAlreadyCancelled(error)) return { outcome: 'already-cancelled' };
+    // 412: fabric's documented refusal, whose example body is only {message, type}. Whether the order was closed
+    // meanwhile (another cancel, a shipment) is read from the order itself, not from an error code.
     if (error instanceof FabricError && error.status === 412) {
+      const now = await fabric.getOrderByNumber(payload.refnum, call);
+      if (now && (now.statusCode === 'ORDER_CANCELLED' || now.items.every((item) => openQuantity(item) === 0))) {
+        return nothingOpen(now, payload.refnum, context);
+      }
       throw new ActionRejectedError('ORDER_NOT_CANCELLABLE', `fabric refused to cancel order ${payload.refnum}: ${error.message}`, [], {
         fabricErrorCode: error.errorCode,
       });
     }
     throw error;
   }
-  return { outcome: 'cancelled' };
+  const left = linesLeft(cancelled);
+  if (left.length === 0) return { outcome: 'cancelled' };
+  await events.add({ clientId: meta.clientId, channelId: meta.channelId }, partialCancelWarning(payload.refnum, left, meta));
+  return { outcome: `cancelled open lines, ${left.length} line(s) left` };
 };

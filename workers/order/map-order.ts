@@ -30,7 +30,9 @@ export function toChannelOrder(order: FabricOrder): ChannelOrder {
   const created = Date.parse(order.orderedAt ?? order.createdAt ?? '');
   return {
     refnum: order.orderNumber,
-    fabricOrderId: order.orderId,
+    // The spec does not require orderId; the order number is the key RetailOPS and the bridge use.
+    fabricOrderId: order.orderId ?? '',
+    status: order.statusCode,
     createdAt: new Date(Number.isNaN(created) ? 0 : created).toISOString(),
     currency: order.currency ?? 'USD',
     grandTotal: toDecimal(order.orderTotal ?? 0),

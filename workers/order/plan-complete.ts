@@ -1,5 +1,6 @@
 import type { FabricOrder, ShipmentRequestBody } from '../../shared/fabric/schemas.js';
 import type { JobPayload } from '../../shared/queues.js';
+import { lineCancel, type LineCancel } from '../order-lines.js';
 import { OpenUnits, lineForRef, planPackages, type PlanProblem } from './plan-shipments.js';
 
 export { shipmentNumberFor } from './plan-shipments.js';
@@ -7,7 +8,7 @@ export { shipmentNumberFor } from './plan-shipments.js';
 export interface CompletePlan {
   readonly shipments: ShipmentRequestBody[];
   /** The unshipped remainder, cancelled at item level. */
-  readonly cancels: { lineItemId: string; sku: string; quantity: number }[];
+  readonly cancels: LineCancel[];
   readonly problems: PlanProblem[];
 }
 
@@ -16,7 +17,7 @@ export interface CompletePlan {
  * A package that names its items ships those; a package that names none ships every open item not listed as
  * unshipped (the seed's packages carry `ship_items: [null]`). What stays open of the unshipped items is cancelled.
  */
-export function planComplete(payload: JobPayload<'order.complete'>, order: FabricOrder): CompletePlan {
+export function planComplete(payload: JobPayload<'order.complete'>, order: FabricOrder, created: ReadonlySet<string> = new Set()): CompletePlan {
   const problems: PlanProblem[] = [];
   const unshipped = new Set<string>();
   for (const ref of payload.unshippedItemRefs) {
@@ -25,9 +26,9 @@ export function planComplete(payload: JobPayload<'order.complete'>, order: Fabri
     else problems.push({ ref, reason: `unshipped item ${ref} is not on order ${payload.refnum}` });
   }
   const units = new OpenUnits(order);
-  const shipments = planPackages(payload.refnum, payload.packages, order, units, { unlistedShipsRest: true, excluded: unshipped }, problems);
+  const shipments = planPackages(payload.refnum, payload.packages, order, units, { unlistedShipsRest: true, excluded: unshipped, created }, problems);
   const cancels = order.items
     .filter((item) => unshipped.has(item.lineItemId) && units.left(item) > 0)
-    .map((item) => ({ lineItemId: item.lineItemId, sku: item.sku, quantity: units.left(item) }));
+    .map((item) => lineCancel(item, units.left(item)));
   return { shipments, cancels, problems };
 }

@@ -45,11 +45,13 @@ export interface PackageOptions {
   readonly unlistedShipsRest: boolean;
   /** Lines never shipped by an unlisted package (complete's unshipped items). */
   readonly excluded: ReadonlySet<string>;
+  /** Shipment numbers fabric already holds: an earlier attempt shipped those packages, and the order counts them. */
+  readonly created: ReadonlySet<string>;
 }
 
 /**
  * One fabric shipment per RetailOPS package. A package that names its items ships those (by item reference, or by
- * sku across every line of that sku); packages that end up with nothing to ship are left out.
+ * sku across every line of that sku); packages already created, or that end up with nothing to ship, are left out.
  */
 export function planPackages(
   refnum: string,
@@ -61,6 +63,8 @@ export function planPackages(
 ): ShipmentRequestBody[] {
   const shipments: ShipmentRequestBody[] = [];
   for (const pkg of packages) {
+    const shipmentNumber = shipmentNumberFor(pkg.shipmentId, pkg.packageId);
+    if (options.created.has(shipmentNumber)) continue;
     const items: ShipmentRequestBody['cartons'][number]['items'] = [];
     const add = (item: FabricItem, quantity: number) => {
       if (quantity > 0) items.push({ lineItemId: item.lineItemId, shippedQuantity: quantity, orderNumber: refnum, sku: item.sku });
@@ -87,7 +91,7 @@ export function planPackages(
     }
     if (items.length === 0) continue;
     shipments.push({
-      shipmentNumber: shipmentNumberFor(pkg.shipmentId, pkg.packageId),
+      shipmentNumber,
       ...(pkg.shippedAt ? { shippedAt: pkg.shippedAt } : {}),
       cartons: [
         {

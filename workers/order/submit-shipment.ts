@@ -1,6 +1,6 @@
 import { ActionRejectedError } from '../action-rejected.js';
 import type { JobHandler } from '../handler.js';
-import { createShipments } from './create-shipments.js';
+import { createShipments, existingShipmentNumbers } from './create-shipments.js';
 import { OpenUnits, planPackages, type PlanProblem } from './plan-shipments.js';
 
 /**
@@ -10,13 +10,15 @@ import { OpenUnits, planPackages, type PlanProblem } from './plan-shipments.js';
 export const submitShipment: JobHandler<'order.shipment'> = async (payload, { fabric, call }) => {
   const order = await fabric.getOrderByNumber(payload.refnum, call);
   if (!order) throw new ActionRejectedError('ORDER_NOT_FOUND', `Order ${payload.refnum} does not exist in fabric`);
+  const created = await existingShipmentNumbers(fabric, payload.refnum, call);
   const problems: PlanProblem[] = [];
-  const shipments = planPackages(payload.refnum, payload.packages, order, new OpenUnits(order), { unlistedShipsRest: false, excluded: new Set() }, problems);
+  const options = { unlistedShipsRest: false, excluded: new Set<string>(), created };
+  const shipments = planPackages(payload.refnum, payload.packages, order, new OpenUnits(order), options, problems);
   if (problems.length > 0) {
     throw new ActionRejectedError('ITEM_NOT_FOUND', problems.map((problem) => problem.reason).join('; '), [], {
       refs: problems.map((problem) => problem.ref),
     });
   }
-  await createShipments(fabric, shipments, call);
+  await createShipments(fabric, payload.refnum, shipments, call);
   return { outcome: `${shipments.length} shipment(s)` };
 };

@@ -1,4 +1,6 @@
-import type { SearchFilter } from '../../shared/fabric/schemas.js';
+import { fabricOrderSchema, type FabricOrder, type SearchFilter } from '../../shared/fabric/schemas.js';
+import { isCancelled, isHeld } from '../../shared/fabric/order-hold.js';
+import type { ChannelOrder } from '../../shared/inbox/channel-order.js';
 import type { JobHandler } from '../handler.js';
 import { ACK_ATTRIBUTE } from './ack-order.js';
 import { toChannelOrder } from './map-order.js';
@@ -6,35 +8,170 @@ import { toChannelOrder } from './map-order.js';
 const PAGE_LIMIT = 100;
 /** Bounds one run; the next run (scheduled or triggered by a fetch) continues from the watermark. */
 const MAX_PAGES_PER_RUN = 50;
-const NOT_OFFERED = new Set(['ORDER_CANCELLED']);
+/**
+ * Orders re-read per run by number, pending ones and then held and skipped ones: bounded so that a large backlog
+ * cannot stall a run (the oldest pending come first; held ones are sampled, so all are reached over a few runs).
+ */
+const REREAD_MAX = 200;
+/** fabric's valuesSearchFilter takes 1 to 25 values (orderSearchRequest, `values.maxItems`). */
+const IN_VALUES_MAX = 25;
+
+type Read =
+  | { readonly ok: true; readonly order: FabricOrder; readonly channel: ChannelOrder }
+  | { readonly ok: false; readonly orderNumber: string | null; readonly reason: string };
+
+function field(raw: unknown, name: string): string | null {
+  if (raw === null || typeof raw !== 'object') return null;
+  const value = (raw as Record<string, unknown>)[name];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+}
+
+/** One order of a fabric answer, parsed and mapped on its own, so that a bad one costs only itself. */
+function readOrder(raw: unknown): Read {
+  const orderNumber = field(raw, 'orderNumber');
+  const parsed = fabricOrderSchema.safeParse(raw);
+  if (!parsed.success) {
+    const reason = parsed.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.join('.') || '(order)'}: ${issue.message}`)
+      .join('; ');
+    return { ok: false, orderNumber, reason: `unreadable: ${reason}` };
+  }
+  try {
+    return { ok: true, order: parsed.data, channel: toChannelOrder(parsed.data) };
+  } catch (error) {
+    return { ok: false, orderNumber, reason: `unmappable: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+const acknowledgedInFabric = (order: FabricOrder) => String(order.attributes[ACK_ATTRIBUTE] ?? '') === 'true';
 
 /**
- * Fills the inbox with fabric orders created since the watermark, oldest first. The search is inclusive (GTE), so
- * orders sharing the watermark's timestamp are seen again and skipped by the inbox, never missed. Then drops the
- * bodies of orders acknowledged more than INBOX_RETENTION_DAYS ago.
+ * Fills the inbox with fabric orders RetailOPS may ship, and keeps the waiting ones current. A run:
+ *
+ * 1. re-reads the oldest pending (offered or not, unacknowledged) orders by number: each takes fabric's current state;
+ *    one fabric cancelled before any fetch returned it leaves the inbox, one already offered stays, cancelled
+ *    (shared/inbox/store.ts, refresh);
+ * 2. searches orders created since the watermark, oldest first (GTE: orders sharing the watermark's timestamp are seen
+ *    again and skipped by the inbox, never missed). Released ones are added; held ones (shared/fabric/order-hold.ts)
+ *    are noted in the binding's held set, since the watermark moves past them; cancelled and already acknowledged ones
+ *    are not offered;
+ * 3. re-reads the held and the skipped orders by number, and adds those fabric released (or that read fine now).
+ *
+ * An order that does not parse or map is skipped alone: a warning, rob_order_sync_skipped_total and a record for
+ * `npm run ops -- sync skipped`; the rest of its page goes on and the watermark moves past it. Step 3 retries it each
+ * run until it reads (the record then goes) or the operator clears it. Then drops the bodies of orders acknowledged
+ * more than INBOX_RETENTION_DAYS ago.
  */
-export const syncOrders: JobHandler<'order.sync'> = async (_payload, { fabric, call, meta, inbox, config }) => {
+export const syncOrders: JobHandler<'order.sync'> = async (_payload, context) => {
+  const { fabric, call, meta, inbox, config } = context;
+  const binding = meta.bindingKey;
+  const counts = { added: 0, held: 0, skipped: 0, refreshed: 0, withdrawn: 0 };
+
+  // Counted and logged once per order, not once per run that retries it: the record's lastSeenAt tells the rest.
+  const alreadySkipped = new Set((await inbox.skipped(binding)).map((record) => record.orderNumber));
+  const skip = async (read: Extract<Read, { ok: false }>) => {
+    const { orderNumber, reason } = read;
+    if (orderNumber === null || !alreadySkipped.has(orderNumber)) {
+      counts.skipped += 1;
+      context.metrics?.orderSyncSkipped.inc({ binding });
+      context.logger.warn({ orderNumber, reason, binding }, 'order sync skipped an order it cannot read');
+    }
+    if (orderNumber === null) return;
+    alreadySkipped.add(orderNumber);
+    await inbox.recordSkipped(binding, orderNumber, reason);
+  };
+
+  /**
+   * Takes a page of orders in: offered, held aside, or left out. The offered ones are added in one step, in page
+   * order, so a fetch sees a page's orders all or none, in creation order.
+   */
+  const take = async (raws: readonly unknown[]): Promise<void> => {
+    const offer: ChannelOrder[] = [];
+    const hold: string[] = [];
+    const done: string[] = [];
+    for (const raw of raws) {
+      const read = readOrder(raw);
+      if (!read.ok) {
+        await skip(read);
+        continue;
+      }
+      const { order, channel } = read;
+      if (acknowledgedInFabric(order) || isCancelled(order)) done.push(order.orderNumber);
+      else if (isHeld(order)) hold.push(order.orderNumber);
+      else {
+        offer.push(channel);
+        done.push(order.orderNumber);
+      }
+    }
+    const readable = [...done, ...hold];
+    counts.held += hold.length;
+    const fixed = readable.filter((orderNumber) => alreadySkipped.has(orderNumber));
+    await inbox.clearSkipped(binding, fixed);
+    for (const orderNumber of fixed) alreadySkipped.delete(orderNumber);
+    await inbox.hold(binding, hold);
+    counts.added += await inbox.add(binding, offer);
+    await inbox.unhold(binding, done);
+  };
+
+  /** fabric's current orders for these numbers, 25 per search (valuesSearchFilter, IN): fewer calls than a GET each. */
+  const byNumber = async (orderNumbers: readonly string[]): Promise<unknown[]> => {
+    const found: unknown[] = [];
+    for (let start = 0; start < orderNumbers.length; start += IN_VALUES_MAX) {
+      const values = orderNumbers.slice(start, start + IN_VALUES_MAX);
+      const filters: SearchFilter[] = [{ field: 'order.orderNumber', condition: 'IN', values }];
+      const result = await fabric.searchOrders({ filters, sort: '+order.createdAt', offset: 0, limit: IN_VALUES_MAX }, call);
+      found.push(...result.data);
+    }
+    return found;
+  };
+
+  // 1. Pending orders take fabric's current state.
+  for (const raw of await byNumber(await inbox.pendingRefnums(binding, REREAD_MAX))) {
+    const read = readOrder(raw);
+    if (!read.ok) {
+      await skip(read);
+      continue;
+    }
+    const outcome = await inbox.refresh(binding, read.channel, isCancelled(read.order));
+    if (outcome === 'updated') counts.refreshed += 1;
+    if (outcome === 'withdrawn') counts.withdrawn += 1;
+  }
+
+  // 2. New orders since the watermark.
   const since =
-    (await inbox.watermark(meta.bindingKey)) ??
+    (await inbox.watermark(binding)) ??
     config.orderSync.since ??
     new Date(Date.now() - config.orderSync.lookbackDays * 86_400_000).toISOString();
   const filters: SearchFilter[] = [{ field: 'order.createdAt', condition: 'GTE', value: since }];
   let watermark = since;
-  let added = 0;
   let offset = 0;
   for (let page = 0; page < MAX_PAGES_PER_RUN; page += 1) {
     const result = await fabric.searchOrders({ filters, sort: '+order.createdAt', offset, limit: PAGE_LIMIT }, call);
-    const offered = result.data.filter(
-      (order) => !NOT_OFFERED.has(order.statusCode) && String(order.attributes[ACK_ATTRIBUTE] ?? '') !== 'true',
-    );
-    added += await inbox.add(meta.bindingKey, offered.map(toChannelOrder));
-    for (const order of result.data) if (order.createdAt && order.createdAt > watermark) watermark = order.createdAt;
+    await take(result.data);
+    for (const raw of result.data) {
+      // Read from the raw order, so that an order skipped as unreadable still moves the watermark.
+      const createdAt = field(raw, 'createdAt');
+      if (createdAt !== null && createdAt > watermark) watermark = createdAt;
+    }
     offset += result.data.length;
     if (result.data.length < PAGE_LIMIT || offset >= result.pagination.count) break;
   }
-  await inbox.setWatermark(meta.bindingKey, watermark);
-  const pruned = config.inboxRetentionDays > 0 ? await inbox.prune(meta.bindingKey, Date.now() - config.inboxRetentionDays * 86_400_000) : 0;
+  await inbox.setWatermark(binding, watermark);
+
+  // 3. Held and skipped orders, until fabric releases (or cancels) them, or they read.
+  const watched = [...new Set([...(await inbox.heldRefnums(binding, REREAD_MAX)), ...alreadySkipped])].slice(0, REREAD_MAX);
+  await take(await byNumber(watched));
+
+  const pruned = config.inboxRetentionDays > 0 ? await inbox.prune(binding, Date.now() - config.inboxRetentionDays * 86_400_000) : 0;
   // Last: a run that failed part-way is not a success, and rob_order_sync_last_success_timestamp_seconds must age.
-  await inbox.recordSync(meta.bindingKey, Date.now());
-  return { outcome: `synced ${added} new order(s)${pruned > 0 ? `, dropped ${pruned} acknowledged past retention` : ''}` };
+  await inbox.recordSync(binding, Date.now());
+  const parts = [
+    `synced ${counts.added} new order(s)`,
+    counts.held > 0 ? `${counts.held} held` : '',
+    counts.refreshed + counts.withdrawn > 0 ? `${counts.refreshed} refreshed, ${counts.withdrawn} withdrawn (cancelled)` : '',
+    counts.skipped > 0 ? `${counts.skipped} skipped (unreadable)` : '',
+    pruned > 0 ? `dropped ${pruned} acknowledged past retention` : '',
+  ];
+  return { outcome: parts.filter((part) => part !== '').join(', ') };
 };

@@ -1,10 +1,10 @@
 import type { FabricOrder } from '../../shared/fabric/schemas.js';
 import type { JobPayload } from '../../shared/queues.js';
-import { activeQuantity, allocate, linesWithSku, openQuantity } from '../order-lines.js';
+import { activeQuantity, allocate, lineCancel, linesWithSku, openQuantity, type LineCancel } from '../order-lines.js';
 
 export interface UpdatePlan {
   /** Item-level cancels that bring fabric to the quantities RetailOPS sent. */
-  readonly cancels: { lineItemId: string; sku: string; quantity: number }[];
+  readonly cancels: LineCancel[];
   /** Lines fabric cannot follow (a higher quantity, a new sku, less than already shipped). */
   readonly rejected: { sku: string; reason: string }[];
 }
@@ -33,7 +33,7 @@ export function planUpdate(lineItems: JobPayload<'update'>['lineItems'], order: 
       if (!taken) {
         rejected.push({ sku, reason: `sku ${sku}: cannot go down to ${wanted}, more than that has shipped` });
       } else {
-        for (const { item, quantity } of taken) cancels.push({ lineItemId: item.lineItemId, sku, quantity });
+        for (const { item, quantity } of taken) cancels.push(lineCancel(item, quantity));
       }
     }
   }

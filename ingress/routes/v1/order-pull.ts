@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ChannelEvent } from '../../../shared/events/event.js';
-import type { ChannelOrder } from '../../../shared/inbox/channel-order.js';
 import type { JobMeta } from '../../../shared/queues.js';
 import { orderPullV1Request } from '../../../shared/retailops/v1-requests.js';
 import { toV1Order } from '../../../shared/retailops/render-v1-order.js';
 import type { IngressDeps } from '../../context.js';
+import { currentOrders } from '../../current-orders.js';
 import { v1Credentials } from '../../credentials.js';
 import { registerWebhook } from '../../webhook.js';
 
@@ -55,20 +55,20 @@ export function registerOrderPullV1(app: FastifyInstance, deps: IngressDeps): vo
     schema: orderPullV1Request,
     dialect: 'v1',
     credentials: v1Credentials,
-    handle: async ({ input, caller, meta }) => {
+    handle: async ({ input, caller, meta, request }) => {
       const cursor = decodePageToken(input.page_token);
       const notices = cursor === null ? [unreadableTokenNotice(meta)] : [];
       await deps.queues.requestSync(meta);
       const bindingKey = caller.binding.key;
       if (input.specific_orders && input.specific_orders.length > 0) {
-        const orders: ChannelOrder[] = [];
-        for (const wanted of input.specific_orders) {
-          const order = await deps.inbox.get(bindingKey, wanted.channel_refnum);
-          if (order) orders.push(order);
-        }
+        const wanted = input.specific_orders.map((order) => order.channel_refnum);
+        const orders = await currentOrders(deps, bindingKey, wanted, { requestId: meta.requestId, log: request.log });
+        await deps.inbox.markOffered(bindingKey, orders.map((order) => order.refnum));
         return { fields: { next_page_token: '', orders: orders.map(toV1Order) }, notices };
       }
       const page = await deps.inbox.page(bindingKey, cursor ?? 0, V1_PAGE_SIZE);
+      // Before answering: from here on a cancel in fabric must show in the order, not withdraw it (sync-orders.ts).
+      await deps.inbox.markOffered(bindingKey, page.orders.map((order) => order.refnum));
       return { fields: { next_page_token: encodePageToken(page.nextPageState), orders: page.orders.map(toV1Order) }, notices };
     },
   });
