@@ -5,6 +5,7 @@ import { ErrorCodes, FabricError, invalidValue } from '../errors.js';
 import { openQuantity } from '../status.js';
 import type { FabricOrder } from '../types.js';
 import { nextRevision, quantitiesByLineItem } from './revision.js';
+import { removeCancelledUnits } from '../totals.js';
 
 const cancelItemSchema = z.looseObject({
   lineItemId: z.string().min(1),
@@ -82,6 +83,7 @@ export function applyCancel(current: FabricOrder, request: CancelRequest, now: s
   for (const item of order.items) {
     const quantity = units.get(item.lineItemId) ?? 0;
     if (quantity === 0) continue;
+    removeCancelledUnits(order, item, item.orderedQuantity - item.cancelledQuantity, quantity);
     item.cancelledQuantity += quantity;
     // fabric reports each cancel on the line (cancellationItemResource): a caller can tell its own cancel, reason and
     // source, from anyone else's when it reads the order again (a retry after a lost answer does).

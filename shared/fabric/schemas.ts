@@ -27,6 +27,8 @@ export const fabricAddressSchema = z
   .object({
     addressLine1: optional(text),
     addressLine2: optional(text),
+    addressLine3: optional(text),
+    addressLine4: optional(text),
     city: optional(text),
     region: optional(text),
     postalCode: optional(text),
@@ -46,6 +48,11 @@ export const fabricItemSchema = z
     itemUnitPrice: optional(amount),
     itemTaxTotal: optional(amount),
     itemDiscountsTotal: optional(amount),
+    itemFeeTotal: optional(amount),
+    /** Which ship-to the line goes to, and what kind of line it is (WEB_SHIP, WEB_PICKUP…): free text in the spec. */
+    shipToId: optional(text),
+    type: optional(text),
+    itemSubtype: optional(text),
     orderedQuantity: z.number().int(),
     cancelledQuantity: optional(z.number().int()).transform((value) => value ?? 0),
     /** Each cancel of the line's units (cancellationItemResource): how a retry recognises its own earlier cancel. */
@@ -72,8 +79,11 @@ export const fabricOrderSchema = z
     shipInfo: listOf(
       z
         .object({
+          shipToId: optional(text),
+          shipToType: optional(text),
           shipMethod: optional(text),
           shipToPrice: optional(amount),
+          shipToDiscount: optional(amount),
           shipToAddress: optional(fabricAddressSchema),
           attributes: optional(attributes),
         })
@@ -83,6 +93,7 @@ export const fabricOrderSchema = z
       z
         .object({
           paymentMethod: optional(text),
+          paymentProvider: optional(text),
           paymentToken: optional(z.object({ paymentType: optional(text) }).loose()),
           chargedAmount: optional(amount),
           authorizedAmount: optional(amount),

@@ -41,7 +41,7 @@ export const seedOrderSchema = z.object({
     z.object({
       type: z.string(),
       amount: decimal,
-      params: z.object({ channel_refnum: z.string(), payment_type: z.string() }),
+      params: z.object({ channel_refnum: z.string(), payment_type: z.string(), payment_method: z.string() }),
     }),
   ),
   items: z.array(

@@ -147,6 +147,9 @@ describe('cancels and changes before acknowledgement', () => {
       current.customer = { ...current.customer, email: 'new-address@example.com' };
       const [item] = current.items;
       if (item) item.cancelledQuantity = 1;
+      // fabric recalculates the totals of a cancel (orders spec: orderSubtotal, orderTotal "recalculated").
+      current.orderSubtotal = 10.1;
+      current.orderTotal = 10.1;
       current.statusCode = 'ORDER_PARTIALLY_CANCELLED';
     });
     await changeInFabric('C-3', cancelAll);

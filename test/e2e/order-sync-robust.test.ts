@@ -38,6 +38,10 @@ function rawOrder(orderNumber: string, second: number, overrides: Record<string,
     orderReleasedAt: new Date(Date.UTC(2020, 0, 1, 0, 1, second)).toISOString(),
     items: [{ itemId: 1, lineItemId: `${orderNumber}-1`, lineItemNumber: 1, shipToId: 'st-1', sku: 'SKU-1', orderedQuantity: 1, itemUnitPrice: 5 }],
     shipInfo: [{ shipToId: 'st-1' }],
+    // Not required by the spec, but without them no amount can be labelled or reconciled: such an order is withheld
+    // (docs/order-mapping.md), which test/unit/map-order.test.ts covers.
+    currency: 'USD',
+    orderTotal: 5,
     ...overrides,
   };
 }
@@ -54,7 +58,7 @@ describe('an order the bridge cannot read', () => {
     // no line can be offered without), one with fabric's amounts null and fields the bridge once required missing.
     await stack.sandbox.insertRawOrder(rawOrder('GOOD-1', 1));
     await stack.sandbox.insertRawOrder(rawOrder('BAD-1', 2, { items: [{ itemId: 1, lineItemId: 'b1', lineItemNumber: 1, shipToId: 'st-1', sku: 'SKU-1' }] }));
-    await stack.sandbox.insertRawOrder(rawOrder('NULLS-1', 3, { orderTotal: null, taxTotal: null, currency: null, customer: null, payments: null }));
+    await stack.sandbox.insertRawOrder(rawOrder('NULLS-1', 3, { taxTotal: null, orderDiscount: null, feeTotal: null, customer: null, payments: null }));
     await stack.sandbox.insertRawOrder(rawOrder('GOOD-2', 4));
 
     await eventually('the orders behind the bad one to be offered', async () => ((await fetchRefnums()).includes('GOOD-2') ? true : undefined));
@@ -87,7 +91,7 @@ describe('an order the bridge cannot read', () => {
     expect(await skippedMetric()).toBe(before + 1);
     const bad = await stack.sandbox.getOrder('BAD-1');
     if (!bad) throw new Error('BAD-1 missing');
-    await stack.sandbox.replaceOrder({ ...bad, items: [{ ...bad.items[0], orderedQuantity: 1 }] });
+    await stack.sandbox.replaceOrder({ ...bad, items: [{ ...bad.items[0], orderedQuantity: 1, itemUnitPrice: 5 }] });
     await eventually('BAD-1 to be offered once fixed', async () => ((await fetchRefnums()).includes('BAD-1') ? true : undefined));
     expect((await ops(stack, ['sync', 'skipped', '--json'])).json<{ bindings: SkippedBindingReport[] }>().bindings[0]?.skipped).toEqual([]);
   });

@@ -57,9 +57,9 @@ describe('seed curl examples', () => {
       shipcode: 'Ground (5-7 days)',
       customer: { email_address: 'john@gudtech.com', phone_number: '5555555555', first_name: 'John', last_name: 'Smith' },
       ship_addr: { address1: '123 Main St', address2: 'suite 100', city: 'San Diego', state_match: 'CA', postal_code: '92101', country_match: 'US United States', company: 'gudTECH' },
-      payment: [{ type: 'charge', amount: '121.32', params: { channel_refnum: '496', payment_type: 'VISA' } }],
+      payment: [{ type: 'charge', amount: '121.32', params: { channel_refnum: '496', payment_type: 'VISA', payment_method: 'CREDIT_CARD' } }],
     });
-    expect(order?.['items']).toContainEqual({ channel_refnum: '496', sku: '299', sku_title: 'test', quantity: 1, unit_price: '1', unit_tax: '0.07' });
+    expect(order?.['items']).toContainEqual({ channel_refnum: '496', sku: '299', sku_title: 'test', quantity: 1, unit_price: '1.00', unit_tax: '0.07' });
     expect(typeof order?.['grand_total']).toBe('string');
   });
 

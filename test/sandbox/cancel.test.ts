@@ -20,6 +20,16 @@ describe('cancel', () => {
     expect(order.statusCode).toBe('ORDER_SHIPPED');
   });
 
+  it('recalculates the totals as fabric does: the cancelled units take their price and their share of tax out', async () => {
+    const { v3 } = await setupSandbox();
+    // 498: 1 × 1.00 (tax 0.07) and 2 × 30.00 (tax 4.20), shipping 12.50: total 77.77. One of the 30.00 units goes.
+    const response = await v3('POST', cancelUrl('498'), { reasonCode: 'X', items: [{ lineItemId: '7403', itemUnitNumber: 2, quantity: 1 }] });
+    expect(response.statusCode).toBe(200);
+    const order = response.json() as FabricOrder;
+    expect(item(order, '7403')).toMatchObject({ cancelledQuantity: 1, itemTaxTotal: 2.1 });
+    expect(order).toMatchObject({ orderSubtotal: 31, taxTotal: 2.17, orderDiscount: 0, orderTotal: 45.67 });
+  });
+
   it('fully cancels an unshipped order, then answers 412 ORDER-2004', async () => {
     const { v3 } = await setupSandbox();
     const first = await v3('POST', cancelUrl('498'), { reasonCode: 'FRAUD' });

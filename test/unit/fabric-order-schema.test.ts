@@ -12,8 +12,9 @@ describe('fabric order schema', () => {
       version: 1,
       statusCode: 'ORDER_CREATED',
       orderReleasedAt: '2024-01-01T00:00:00.000Z',
-      orderTotal: null,
-      currency: null,
+      orderTotal: 0.3,
+      taxTotal: null,
+      currency: 'USD',
       customer: null,
       payments: null,
       attributes: null,
@@ -21,8 +22,10 @@ describe('fabric order schema', () => {
       items: [{ itemId: 1, lineItemId: 'l1', lineItemNumber: 1, shipToId: 's', sku: 'A', orderedQuantity: 3, itemUnitPrice: 0.1, cancelledQuantity: null }],
     });
     const channel = toChannelOrder(order);
-    expect(channel).toMatchObject({ refnum: 'N-1', fabricOrderId: '', currency: 'USD', grandTotal: '0', shippingTotal: '0.00', payments: [], status: 'ORDER_CREATED' });
-    expect(channel.items).toEqual([{ ref: 'l1', sku: 'A', title: 'A', quantity: 3, unitPrice: '0.1', unitTax: '0.00' }]);
+    expect(channel).toMatchObject({ refnum: 'N-1', fabricOrderId: '', currency: 'USD', grandTotal: '0.30', shippingTotal: '0.00', taxTotal: '0.00', payments: [], status: 'ORDER_CREATED' });
+    expect(channel.items).toEqual([
+      { ref: 'l1', sku: 'A', title: 'A', quantity: 3, unitPrice: '0.10', unitTax: '0.00', taxTotal: '0.00', discountTotal: '0.00', feeTotal: '0.00', kind: 'ship' },
+    ]);
   });
 
   it('still needs an item quantity: without it no line can be offered, so the order is skipped', () => {

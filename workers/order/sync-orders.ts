@@ -1,9 +1,10 @@
 import { fabricOrderSchema, type FabricOrder, type SearchFilter } from '../../shared/fabric/schemas.js';
 import { isCancelled, isHeld } from '../../shared/fabric/order-hold.js';
 import type { ChannelOrder } from '../../shared/inbox/channel-order.js';
+import { orderAssociations, type ChannelEvent } from '../../shared/events/event.js';
 import type { JobHandler } from '../handler.js';
 import { ACK_ATTRIBUTE } from './ack-order.js';
-import { toChannelOrder } from './map-order.js';
+import { OrderWithheldError, toChannelOrder } from './map-order.js';
 
 const PAGE_LIMIT = 100;
 /** Bounds one run; the next run (scheduled or triggered by a fetch) continues from the watermark. */
@@ -18,7 +19,7 @@ const IN_VALUES_MAX = 25;
 
 type Read =
   | { readonly ok: true; readonly order: FabricOrder; readonly channel: ChannelOrder }
-  | { readonly ok: false; readonly orderNumber: string | null; readonly reason: string };
+  | { readonly ok: false; readonly orderNumber: string | null; readonly reason: string; readonly withheld?: boolean };
 
 function field(raw: unknown, name: string): string | null {
   if (raw === null || typeof raw !== 'object') return null;
@@ -40,8 +41,25 @@ function readOrder(raw: unknown): Read {
   try {
     return { ok: true, order: parsed.data, channel: toChannelOrder(parsed.data) };
   } catch (error) {
+    if (error instanceof OrderWithheldError) return { ok: false, orderNumber, reason: error.message, withheld: true };
     return { ok: false, orderNumber, reason: `unmappable: ${error instanceof Error ? error.message : String(error)}` };
   }
+}
+
+/** A warning, not an error: nothing failed that RetailOPS asked for; the order waits in fabric until it reconciles. */
+function withheldEvent(binding: string, orderNumber: string, reason: string): ChannelEvent {
+  return {
+    id: `order-withheld-${binding}-${orderNumber}`,
+    severity: 'warning',
+    action: 'order_fetch',
+    code: 'ORDER_WITHHELD',
+    message: `Order ${orderNumber} is not offered: its amounts do not reconcile with fabric's (${reason.replace(/^withheld: /, '')})`,
+    httpStatus: null,
+    requestUrl: null,
+    associations: orderAssociations(orderNumber),
+    diagnostic: { binding, reason },
+    occurredAt: new Date().toISOString(),
+  };
 }
 
 const acknowledgedInFabric = (order: FabricOrder) => String(order.attributes[ACK_ATTRIBUTE] ?? '') === 'true';
@@ -76,6 +94,11 @@ export const syncOrders: JobHandler<'order.sync'> = async (_payload, context) =>
       counts.skipped += 1;
       context.metrics?.orderSyncSkipped.inc({ binding });
       context.logger.warn({ orderNumber, reason, binding }, 'order sync skipped an order it cannot read');
+      // RetailOPS is told too, once per order: an order whose money does not reconcile is fabric data a merchant must
+      // fix, and RetailOPS would otherwise never learn that an order exists it was not offered.
+      if (read.withheld === true && orderNumber !== null) {
+        await context.events.add({ clientId: meta.clientId, channelId: meta.channelId }, withheldEvent(binding, orderNumber, reason));
+      }
     }
     if (orderNumber === null) return;
     alreadySkipped.add(orderNumber);
