@@ -35,16 +35,19 @@ export function registerOrderFetch(app: FastifyInstance, deps: IngressDeps): voi
     schema: orderFetchRequest,
     dialect: 'handle',
     handle: async ({ input, caller, meta, request }) => {
-      await deps.queues.requestSync(meta);
       const bindingKey = caller.binding.key;
       const wanted = input.data.order?.channel_refnum;
       if (input.data.single && wanted !== undefined) {
-        const orders = await currentOrders(deps, bindingKey, [wanted], { requestId: meta.requestId, log: request.log });
+        const [, orders] = await Promise.all([
+          deps.queues.requestSync(meta),
+          currentOrders(deps, bindingKey, [wanted], { requestId: meta.requestId, log: request.log }),
+        ]);
         await deps.inbox.markOffered(bindingKey, orders.map((order) => order.refnum));
         return { fields: { next_page_state: 0, next_order_refnum: nextOrderRefnum(orders, input), orders: orders.map(toSeedOrder) } };
       }
       const size = Math.min(input.data.max_page_size ?? DEFAULT_PAGE_SIZE, deps.config.orderPageSizeMax);
-      const page = await deps.inbox.page(bindingKey, pageState(input), size);
+      // The sync request and the page read are independent: one round trip, not two.
+      const [, page] = await Promise.all([deps.queues.requestSync(meta), deps.inbox.page(bindingKey, pageState(input), size)]);
       // Before answering: from here on a cancel in fabric must show in the order, not withdraw it (sync-orders.ts).
       await deps.inbox.markOffered(bindingKey, page.orders.map((order) => order.refnum));
       return {
