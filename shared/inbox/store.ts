@@ -1,7 +1,7 @@
 import type { RedisClient } from '../redis.js';
 import { defineScript, type RedisScript } from '../redis-script.js';
 import { inboxKeys } from '../keys.js';
-import { channelOrderSchema, type ChannelOrder } from './channel-order.js';
+import { CHANNEL_ORDER_SHAPE, channelOrderSchema, type ChannelOrder } from './channel-order.js';
 
 /**
  * Channel orders waiting for RetailOPS, per channel binding. `orders` (hash) holds every order synced (as channel
@@ -107,7 +107,7 @@ export class InboxStore {
   async add(bindingKey: string, orders: readonly ChannelOrder[]): Promise<number> {
     if (orders.length === 0) return 0;
     const keys = inboxKeys(this.#prefix, bindingKey);
-    const args = orders.flatMap((order) => [order.refnum, JSON.stringify(order)]);
+    const args = orders.flatMap((order) => [order.refnum, storedBody(order)]);
     return this.#addScript([keys.pending, keys.orders, keys.seq], args);
   }
 
@@ -172,7 +172,7 @@ export class InboxStore {
     const keys = inboxKeys(this.#prefix, bindingKey);
     const result = await this.#refreshScript(
       [keys.pending, keys.orders, keys.offered, keys.acked],
-      [order.refnum, JSON.stringify(order), cancelled ? '1' : '0', Date.now()],
+      [order.refnum, storedBody(order), cancelled ? '1' : '0', Date.now()],
     );
     return result === 'updated' || result === 'withdrawn' ? result : 'gone';
   }
@@ -267,7 +267,9 @@ export class InboxStore {
     const bodies = await this.#redis.hmget(ordersKey, ...refnums);
     return bodies.flatMap((body) => {
       if (body === null) return [];
-      const parsed = channelOrderSchema.safeParse(JSON.parse(body));
+      const { shape, ...stored } = JSON.parse(body) as { shape?: unknown };
+      if (shape === CHANNEL_ORDER_SHAPE) return [stored as ChannelOrder];
+      const parsed = channelOrderSchema.safeParse(stored);
       return parsed.success ? [parsed.data] : [];
     });
   }
@@ -285,4 +287,9 @@ function parseSkipped(orderNumber: string, body: string): SkippedOrder | null {
   } catch {
     return null;
   }
+}
+
+/** An order as the inbox stores it: the order and the fingerprint of the schema it was built for (channel-order.ts). */
+function storedBody(order: ChannelOrder): string {
+  return JSON.stringify({ ...order, shape: CHANNEL_ORDER_SHAPE });
 }

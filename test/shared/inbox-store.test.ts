@@ -27,6 +27,25 @@ function orders(...numbers: string[]) {
 }
 
 describe('InboxStore', () => {
+  // Bodies of this schema are read without a second check; others (an older deploy's) are checked, and dropped if
+  // they no longer fit, rather than handed to a renderer that expects fields they lack.
+  it('reads bodies stored for another schema shape only when they still fit the schema', async () => {
+    const prefix = `{i${randomBytes(4).toString('hex')}}`;
+    const store = new InboxStore(redis, prefix);
+    const [current, older, broken] = orders('1', '2', '3');
+    await store.add('default', [current!, older!, broken!]);
+    const ordersKey = `${prefix}:inbox:default:orders`;
+    const raw = JSON.parse((await redis.hget(ordersKey, '1')) ?? '{}') as Record<string, unknown>;
+    expect(typeof raw['shape']).toBe('string');
+    await redis.hset(ordersKey, '2', JSON.stringify({ ...older, shape: 'older-deploy' }));
+    const { items: _dropped, ...lacking } = broken!;
+    await redis.hset(ordersKey, '3', JSON.stringify({ ...lacking, shape: 'older-deploy' }));
+    const page = await store.page('default', 0, 10);
+    expect(page.orders.map((order) => order.refnum)).toEqual(['1', '2']);
+    expect(page.orders[0]).toEqual(current);
+    expect(page.orders[1]).toEqual(older);
+  });
+
   it('acknowledges once, tells repeated and unknown refnums apart, and never re-offers', async () => {
     const store = inbox();
     expect(await store.add('default', orders('1', '2'))).toBe(2);
