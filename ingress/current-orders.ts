@@ -1,6 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { FabricClient } from '../shared/fabric/client.js';
-import { fabricOrderSchema } from '../shared/fabric/schemas.js';
 import type { ChannelOrder } from '../shared/inbox/channel-order.js';
 import { toChannelOrder } from '../workers/order/map-order.js';
 import type { IngressDeps } from './context.js';
@@ -51,7 +50,7 @@ export async function currentOrders(
           return stored;
         }
         if (answer === null) return stored;
-        return toChannelOrder(fabricOrderSchema.parse(answer));
+        return toChannelOrder(answer);
       } catch (error) {
         context.log.warn({ err: error, orderNumber: stored.refnum }, 're-fetch: fabric read failed, answering the inbox copy');
         return stored;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FabricOrder, SandboxOrderInput } from '../../sandbox/client.js';
-import { postJson } from '../harness/http.js';
+import { postJson, v1Request } from '../harness/http.js';
 import { eventually, settled, startStack, SEED_EXAMPLE_TICKET, TEST_TOKEN, type Stack } from '../harness/stack.js';
 
 /**
@@ -179,14 +179,7 @@ describe('re-fetches', () => {
 
     await settled(stack);
     await changeInFabric('F-1', cancelAll);
-    const response = await postJson(stack.ingressUrl, '/api/channel/order_pull_v1', {
-      action: 'order_pull',
-      version: 1,
-      client_id: 497,
-      channel_info: { id: 21 },
-      integration_auth_token: TEST_TOKEN,
-      specific_orders: [{ channel_refnum: 'F-1' }, { channel_refnum: 'unknown-order' }],
-    });
+    const response = await postJson(stack.ingressUrl, '/api/channel/order_pull_v1', v1Request('order_pull', { specific_orders: [{ channel_refnum: 'F-1' }, { channel_refnum: 'unknown-order' }] }));
     expect(response.status).toBe(200);
     const body = (await response.json()) as { orders: { channel_order_refnum: string; cancel: boolean }[] };
     expect(body.orders).toEqual([expect.objectContaining({ channel_order_refnum: 'F-1', cancel: true })]);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SkippedBindingReport } from '../../scripts/ops/sync-skipped.js';
 import { ops } from '../ops/helpers.js';
-import { postJson } from '../harness/http.js';
+import { postJson, v1Request } from '../harness/http.js';
 import { eventually, settled, startStack, SEED_EXAMPLE_TICKET, TEST_TOKEN, type Stack } from '../harness/stack.js';
 
 /**
@@ -69,13 +69,7 @@ async function seedOrders(): Promise<Record<string, unknown>[]> {
 const delivered: { code: string; handle: string; order: string }[] = [];
 
 async function v1Orders(): Promise<Record<string, unknown>[]> {
-  const response = await postJson(stack.ingressUrl, '/api/channel/order_pull_v1', {
-    action: 'order_pull',
-    version: 1,
-    client_id: 497,
-    channel_info: { id: 21 },
-    integration_auth_token: TEST_TOKEN,
-  });
+  const response = await postJson(stack.ingressUrl, '/api/channel/order_pull_v1', v1Request('order_pull'));
   expect(response.status).toBe(200);
   return ((await response.json()) as { orders: Record<string, unknown>[] }).orders;
 }

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { TEST_TOKEN } from './stack.js';
 
 export interface SeedFixture {
   readonly name: string;
@@ -51,4 +52,9 @@ export async function postJson(baseUrl: string, path: string, body: unknown, opt
 /** A seed POST fixture's body as an object, to vary in a test. */
 export function fixtureBody(fixture: SeedFixture): Record<string, unknown> {
   return JSON.parse(fixture.body ?? '{}') as Record<string, unknown>;
+}
+
+/** An SDK v1 request as RetailOPS sends it (client 497, channel 21, the test token in the body), with `fields` added. */
+export function v1Request(action: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return { action, version: 1, client_id: 497, channel_info: { id: 21 }, integration_auth_token: TEST_TOKEN, ...fields };
 }
