@@ -23,6 +23,11 @@ export interface FaultConfig {
    * as after a gateway timeout. Retries of such calls must be recognised as already done.
    */
   lostResponseRate: number;
+  /**
+   * The next N /v3 calls that change an order (POSTs other than searches) take effect and then answer `status`: one
+   * lost answer placed exactly, for a test that must know which call lost it.
+   */
+  loseNextChanges: number;
 }
 
 export const noFaults: Readonly<FaultConfig> = Object.freeze({
@@ -33,6 +38,7 @@ export const noFaults: Readonly<FaultConfig> = Object.freeze({
   timeoutRate: 0,
   failNext: 0,
   lostResponseRate: 0,
+  loseNextChanges: 0,
 });
 
 const rate = z.number().min(0).max(1);
@@ -46,6 +52,7 @@ export const faultConfigInputSchema = z.strictObject({
   timeoutRate: rate.optional(),
   failNext: z.number().int().min(0).optional(),
   lostResponseRate: rate.optional(),
+  loseNextChanges: z.number().int().min(0).optional(),
 });
 
 export type FaultDecision = 'pass' | 'fail' | 'timeout' | 'lost';
@@ -86,11 +93,15 @@ export class FaultInjector {
     return this.configure({});
   }
 
-  /** Decides the fate of one /v3 call; consumes one failNext if any are left. */
-  decide(): FaultDecision {
+  /** Decides the fate of one /v3 call; consumes one failNext (or, for a change, loseNextChanges) if any are left. */
+  decide(changesState = false): FaultDecision {
     if (this.#config.failNext > 0) {
       this.#config.failNext -= 1;
       return 'fail';
+    }
+    if (changesState && this.#config.loseNextChanges > 0) {
+      this.#config.loseNextChanges -= 1;
+      return 'lost';
     }
     if (this.#config.timeoutRate > 0 && this.random() < this.#config.timeoutRate) return 'timeout';
     if (this.#config.errorRate > 0 && this.random() < this.#config.errorRate) return 'fail';

@@ -33,6 +33,18 @@ export interface FabricItemCancellation {
   reasonCode: string;
   subReasonCode?: string;
   source?: string;
+  /** The cancel entry's own `attributes` (orderCancelLineItem.attributes), as sent. */
+  attributes?: Record<string, unknown>;
+  status: 'PROCESSING' | 'COMPLETED' | 'REJECTED';
+}
+
+/** fabric's cancellationResource: one cancel request on the order (`cancellations`), with the request's attributes. */
+export interface FabricOrderCancellation {
+  cancellationCounter: string;
+  reasonCode: string;
+  subReasonCode?: string;
+  source?: string;
+  attributes?: Record<string, unknown>;
   status: 'PROCESSING' | 'COMPLETED' | 'REJECTED';
 }
 
@@ -116,6 +128,8 @@ export interface FabricOrder {
   returns: FabricReturnRecord[];
   shipments: FabricShipmentRecord[];
   cancelledAt?: string;
+  /** Each cancel request that took effect, whole-order or item-level (orderResponse.cancellations). */
+  cancellations?: FabricOrderCancellation[];
   /** When the order left its hold; absent while held (sandbox/hold.ts). */
   orderReleasedAt?: string;
   [key: string]: unknown;

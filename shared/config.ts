@@ -146,6 +146,7 @@ export const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   WORKER_LOCK_DURATION_MS: positiveInt.default(30_000),
   WORKER_STALLED_INTERVAL_MS: positiveInt.default(30_000),
+  WORKER_MAX_STALLS: z.coerce.number().int().min(0).max(100).default(3),
 });
 
 export const QUEUE_NAMES = ['order', 'cancel', 'update', 'return'] as const;
@@ -208,6 +209,12 @@ export interface Config {
     readonly concurrency: number;
     readonly lockDurationMs: number;
     readonly stalledIntervalMs: number;
+    /**
+     * How many times a job may be taken back from a worker lost while running it (killed, frozen past its lock, shut
+     * down before it finished). The next time it is failed with a JOB_STALLED event rather than run again: a job that
+     * takes every worker down with it must not go on doing so, and must not end silently either.
+     */
+    readonly maxStalls: number;
   };
   readonly jobs: { readonly attempts: number; readonly backoffMs: number; readonly backoffMaxMs: number };
   readonly shutdownTimeoutMs: number;
@@ -375,6 +382,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       concurrency: env.WORKER_CONCURRENCY,
       lockDurationMs: env.WORKER_LOCK_DURATION_MS,
       stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+      maxStalls: env.WORKER_MAX_STALLS,
     },
     jobs: { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS, backoffMaxMs: env.JOB_BACKOFF_MAX_MS },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -22,6 +22,8 @@ export function createMetrics(registry: Registry = new Registry()) {
     jobDuration: new Histogram({ name: 'rob_job_duration_seconds', help: 'Job processing time by queue and outcome', labelNames: ['queue', 'outcome'], buckets: seconds, registers: [registry] }),
     jobRetries: new Counter({ name: 'rob_job_retries_total', help: 'Failed attempts that will be retried, by queue', labelNames: ['queue'], registers: [registry] }),
     jobFailures: new Counter({ name: 'rob_job_failures_total', help: 'Jobs that failed for good, by queue and failure code (the code of the failure event RetailOPS receives, docs/errors.md)', labelNames: ['queue', 'code'], registers: [registry] }),
+    jobsStalled: new Counter({ name: 'rob_jobs_stalled_total', help: 'Jobs taken back from a worker lost while running them (killed, frozen past the lock, stopped before they finished), by queue', labelNames: ['queue'], registers: [registry] }),
+    jobLocksLost: new Counter({ name: 'rob_job_locks_lost_total', help: 'Attempts stopped because their worker no longer held the job (its lock expired and the job was taken back): nothing was changed in fabric', labelNames: ['queue'], registers: [registry] }),
     webhooksDeduplicated: new Counter({ name: 'rob_webhooks_deduplicated_total', help: 'Webhooks answered 200 without a new job: the same action was already queued or done within DEDUP_WINDOW_SECONDS', labelNames: ['queue'], registers: [registry] }),
     // `tenant` is the fabric tenant id (FABRIC_TENANT_ID, or the channel file's tenantId): readable, never a secret.
     fabricRequests: new Counter({ name: 'rob_fabric_requests_total', help: 'fabric calls by tenant, endpoint and status (0: no answer)', labelNames: ['tenant', 'endpoint', 'status'], registers: [registry] }),

@@ -1,23 +1,26 @@
 import type { CallContext, FabricClient } from '../shared/fabric/client.js';
+import { actionMark } from './action-mark.js';
 import type { LineCancel } from './order-lines.js';
 
 /** Attribution on every change the bridge makes in fabric. */
 export const SOURCE = 'RetailOPS';
 
-/** One item-level cancel call for several lines, all with the same reason. */
+/** One item-level cancel call for several lines, all with the same reason, marked as the job's (action-mark.ts). */
 export async function cancelLines(
   fabric: FabricClient,
   orderNumber: string,
   reasonCode: string,
   lines: readonly LineCancel[],
-  call: CallContext,
+  { call, jobId }: { readonly call: CallContext; readonly jobId: string },
 ): Promise<void> {
+  const attributes = actionMark(jobId);
   await fabric.cancelOrder(
     orderNumber,
     {
       reasonCode,
       source: SOURCE,
-      items: lines.map((line) => ({ lineItemId: line.lineItemId, itemUnitNumber: line.itemUnitNumber, quantity: line.quantity, reasonCode })),
+      attributes,
+      items: lines.map((line) => ({ lineItemId: line.lineItemId, itemUnitNumber: line.itemUnitNumber, quantity: line.quantity, reasonCode, attributes })),
     },
     call,
   );

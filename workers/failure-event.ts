@@ -1,5 +1,6 @@
 import { orderAssociations, type ChannelEvent } from '../shared/events/event.js';
 import { FabricError } from '../shared/fabric/errors.js';
+import { JobStalledError } from '../shared/job-stalls.js';
 import type { JobData } from '../shared/queues.js';
 import { ActionRejectedError } from './action-rejected.js';
 import { ACTION_NAMES } from './handlers.js';
@@ -22,6 +23,9 @@ export function failureEvent(jobId: string, data: JobData, error: Error, attempt
     code = error.code;
     skus = error.skus;
     diagnostic = { ...base, ...error.diagnostic };
+  } else if (error instanceof JobStalledError) {
+    code = error.code;
+    diagnostic = { ...base, stalls: error.stalls };
   } else if (error instanceof FabricError) {
     code = error.errorCode ?? (error.status ? `FABRIC_HTTP_${error.status}` : 'FABRIC_UNAVAILABLE');
     httpStatus = error.status;
@@ -34,7 +38,10 @@ export function failureEvent(jobId: string, data: JobData, error: Error, attempt
     severity: 'error',
     action: ACTION_NAMES[data.kind],
     code,
-    message: error instanceof ActionRejectedError || error instanceof FabricError ? error.message : 'The channel action failed unexpectedly',
+    message:
+      error instanceof ActionRejectedError || error instanceof FabricError || error instanceof JobStalledError
+        ? error.message
+        : 'The channel action failed unexpectedly',
     httpStatus,
     requestUrl,
     associations: [...orderAssociations(first ?? '', skus), ...others.map((refnum) => ({ type: 'order' as const, id: refnum }))],

@@ -8,6 +8,8 @@ import type { JobKind, JobMeta, JobPayload } from '../shared/queues.js';
 
 /** What a job handler may use: narrow, so handlers are functions of the payload and these. */
 export interface HandlerContext {
+  /** The BullMQ job's id: the mark its changes in fabric carry (action-mark.ts). */
+  readonly jobId: string;
   readonly fabric: FabricClient;
   readonly call: CallContext;
   readonly meta: JobMeta;

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../shared/config.js';
 import { EventStore } from '../shared/events/store.js';
 import { InboxStore } from '../shared/inbox/store.js';
+import { BULLMQ_MAX_STALLED_COUNT, forgetStalls } from '../shared/job-stalls.js';
 import { OrderLanes, type JobLiveness } from '../shared/order-lanes.js';
 import { QUEUE_NAMES, laneRefnum, type JobData } from '../shared/queues.js';
 import { closeRedis, connectAtStartup, createRedis, distinctErrorLogger } from '../shared/redis.js';
@@ -54,7 +55,7 @@ export async function startWorkers(config: Config, logger: Logger, metrics: Metr
     return state !== undefined && state !== 'completed' && state !== 'failed' && state !== 'unknown';
   };
   const fabricClients = new FabricClients(config, logger, redis, metrics);
-  const deps = { config, fabricClients, events, inbox, lanes, isLive, logger, metrics };
+  const deps = { config, fabricClients, events, inbox, lanes, isLive, logger, metrics, redis };
   const processor = buildProcessor(deps);
   const backoff = { baseMs: config.jobs.backoffMs, maxMs: config.jobs.backoffMaxMs };
 
@@ -65,6 +66,7 @@ export async function startWorkers(config: Config, logger: Logger, metrics: Metr
       concurrency: config.worker.concurrency,
       lockDuration: config.worker.lockDurationMs,
       stalledInterval: config.worker.stalledIntervalMs,
+      maxStalledCount: BULLMQ_MAX_STALLED_COUNT,
       settings: { backoffStrategy: (attemptsMade, _type, error) => backoffDelay(attemptsMade, backoff, error) },
     });
     // A Redis outage makes each Worker emit every failed reconnect: one line per distinct message is enough.
@@ -81,6 +83,19 @@ export async function startWorkers(config: Config, logger: Logger, metrics: Metr
     worker.on('completed', leave);
     worker.on('failed', (job) => {
       if (job && (job.finishedOn !== undefined || job.attemptsMade >= (job.opts.attempts ?? 1))) leave(job);
+      // Its event is stored; a retry by an operator (Bull Board or the CLI) starts with WORKER_MAX_STALLS again.
+      if (job?.failedReason.startsWith('JOB_STALLED')) {
+        forgetStalls(redis, job).catch((error: unknown) => logger.warn({ err: error, jobId: job.id }, 'stall count not reset'));
+      }
+    });
+    worker.on('stalled', (jobId) => {
+      metrics.jobsStalled.inc({ queue: name });
+      logger.warn({ jobId, queue: name }, 'job taken back from a lost worker: it runs again, re-reading fabric first');
+    });
+    // The attempt still running in this process must not act any more: its signal makes the job-lock fence refuse.
+    worker.on('lockRenewalFailed', (jobIds) => {
+      for (const jobId of jobIds) worker.cancelJob(jobId, 'lock renewal failed');
+      logger.warn({ jobIds, queue: name }, 'job locks lost: those attempts will stop before their next change to fabric');
     });
     return worker;
   });

@@ -14,6 +14,7 @@ const cancelItemSchema = z.looseObject({
   quantity: z.number().int().min(1),
   reasonCode: z.string().optional(),
   subReasonCode: z.string().optional(),
+  attributes: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const cancelRequestSchema = z.looseObject({
@@ -95,9 +96,22 @@ export function applyCancel(current: FabricOrder, request: CancelRequest, now: s
       reasonCode: entry?.reasonCode ?? request.reasonCode,
       ...((entry?.subReasonCode ?? request.subReasonCode) === undefined ? {} : { subReasonCode: entry?.subReasonCode ?? request.subReasonCode }),
       ...(request.source === undefined ? {} : { source: request.source }),
+      ...(entry?.attributes === undefined ? {} : { attributes: entry.attributes }),
       status: 'COMPLETED',
     });
     item.cancellations = cancellations;
   }
+  // The request itself, as the order's cancellationResource: its attributes are where a caller marks which of its
+  // actions this cancel was (the item entries carry only their own attributes).
+  const requests = order.cancellations ?? [];
+  requests.push({
+    cancellationCounter: String(requests.length + 1),
+    reasonCode: request.reasonCode,
+    ...(request.subReasonCode === undefined ? {} : { subReasonCode: request.subReasonCode }),
+    ...(request.source === undefined ? {} : { source: request.source }),
+    ...(request.attributes === undefined ? {} : { attributes: request.attributes }),
+    status: 'COMPLETED',
+  });
+  order.cancellations = requests;
   return nextRevision(order, now);
 }

@@ -33,7 +33,7 @@ export function installV3Gate(scope: FastifyInstance, ctx: SandboxContext): void
 
     const disconnected = disconnectSignal(reply);
     await ctx.sleeper.sleep(ctx.faults.config.latencyMs, disconnected);
-    const decision = ctx.faults.decide();
+    const decision = ctx.faults.decide(request.method === 'POST' && !request.url.split('?')[0]?.endsWith('/search'));
     if (decision === 'timeout') await ctx.sleeper.sleep(ctx.timeoutHangMs, disconnected);
     if (decision === 'lost') lostResponses.add(request);
     else if (decision !== 'pass') {

@@ -1,5 +1,7 @@
 import type { Job } from 'bullmq';
+import { forgetStalls } from '../../shared/job-stalls.js';
 import type { QueueName } from '../../shared/queues.js';
+import type { RedisClient } from '../../shared/redis.js';
 import { atMostOnePositional, queueOption, QUEUE_OPTION_HELP, type Command } from './lib/command.js';
 import { EXIT, OpsError, UsageError, type OpsDeps } from './lib/core.js';
 import { plural, table } from './lib/format.js';
@@ -25,8 +27,10 @@ export interface RetryReport {
  * in the failed set: a job is either retried or left as it was, never lost. Attempts are reset, so the job gets
  * JOB_ATTEMPTS tries with backoff again (after a fabric outage, one try would fail at the first hiccup).
  */
-async function retryOne(queue: QueueName, job: Job): Promise<JobSummary> {
+async function retryOne(redis: RedisClient, queue: QueueName, job: Job): Promise<JobSummary> {
   const before = summarize(queue, job);
+  // A job failed on its stalls (JOB_STALLED) would otherwise fail again at once: BullMQ's retry keeps the count.
+  await forgetStalls(redis, job);
   await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
   return before;
 }
@@ -35,7 +39,7 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export async function retryFailed(deps: Pick<OpsDeps, 'queues'>, target: RetryTarget): Promise<RetryReport> {
+export async function retryFailed(deps: Pick<OpsDeps, 'queues' | 'redis'>, target: RetryTarget): Promise<RetryReport> {
   if (!('all' in target)) {
     const { queue, job } = await findJob(deps.queues, target.id, target.queue);
     const state = await job.getState();
@@ -43,7 +47,7 @@ export async function retryFailed(deps: Pick<OpsDeps, 'queues'>, target: RetryTa
       throw new OpsError(`job ${target.id} in queue ${queue} is ${state}, not failed: nothing to retry`, { id: target.id, queue, state });
     }
     try {
-      return { retried: [await retryOne(queue, job)], failures: [] };
+      return { retried: [await retryOne(deps.redis, queue, job)], failures: [] };
     } catch (error) {
       throw new OpsError(`job ${target.id} in queue ${queue} was not retried: ${message(error)}`, { id: target.id, queue });
     }
@@ -58,7 +62,7 @@ export async function retryFailed(deps: Pick<OpsDeps, 'queues'>, target: RetryTa
       const job = await queue.getJob(id);
       if (!job) continue; // removed meanwhile (retention, or another operator): nothing to retry
       try {
-        retried.push(await retryOne(name, job));
+        retried.push(await retryOne(deps.redis, name, job));
       } catch (error) {
         failures.push({ id, queue: name, error: message(error) });
       }

@@ -44,8 +44,11 @@ export class CircuitBreaker {
       this.#onSuccess();
       return result;
     } catch (error) {
-      if (error instanceof FabricError && error.transient) this.#onFailure(error);
-      else this.#onSuccess();
+      // fabric answering a refusal is fabric up; an error of our own (nothing sent, e.g. a lost job lock) says nothing.
+      if (error instanceof FabricError) {
+        if (error.transient) this.#onFailure(error);
+        else this.#onSuccess();
+      }
       throw error;
     } finally {
       this.#probing = false;

@@ -31,6 +31,12 @@ export interface CallContext {
    * every job of the process, so it belongs to no job.
    */
   readonly onRequest?: (endpoint: FabricApiEndpoint) => void;
+  /**
+   * Awaited right before each request that changes fabric leaves, after every wait (token, call budget): throwing
+   * stops the request. Workers check there that they still hold the job (a worker frozen past its lock must not act
+   * on what it read before; workers/job-lock.ts).
+   */
+  readonly beforeChange?: () => Promise<void>;
 }
 
 export interface FabricClientOptions {
@@ -58,6 +64,9 @@ export type FabricEndpoint =
   | 'token';
 /** The Orders API's endpoints: every endpoint but the token's. */
 export type FabricApiEndpoint = Exclude<FabricEndpoint, 'token'>;
+
+/** The endpoints that change fabric's state: each request to one waits for CallContext.beforeChange first. */
+const CHANGING_ENDPOINTS: ReadonlySet<FabricApiEndpoint> = new Set(['cancel', 'return', 'shipment', 'update-attributes']);
 
 export class FabricClient {
   readonly #settings: FabricSettings;
@@ -162,6 +171,7 @@ export class FabricClient {
     const url = `${this.#settings.baseUrl.replace(/\/$/, '')}${path}`;
     const token = await this.#tokens.get(context);
     await this.#limiter?.acquire();
+    if (CHANGING_ENDPOINTS.has(endpoint)) await context.beforeChange?.();
     const started = performance.now();
     const observe = (status: number) => this.#observe(endpoint, status, (performance.now() - started) / 1000);
     context.onRequest?.(endpoint);

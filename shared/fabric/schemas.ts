@@ -23,6 +23,9 @@ const name = z.object({ firstName: optional(text), lastName: optional(text) }).l
 const phone = z.object({ number: optional(text) }).loose();
 const attributes = z.record(z.string(), z.unknown());
 
+/** A cancel as the order reports it (cancellationResource, cancellationItemResource): who, why, and the marks sent. */
+const cancellationSchema = z.object({ reasonCode: optional(text), source: optional(text), attributes: optional(attributes) }).loose();
+
 export const fabricAddressSchema = z
   .object({
     addressLine1: optional(text),
@@ -56,7 +59,7 @@ export const fabricItemSchema = z
     orderedQuantity: z.number().int(),
     cancelledQuantity: optional(z.number().int()).transform((value) => value ?? 0),
     /** Each cancel of the line's units (cancellationItemResource): how a retry recognises its own earlier cancel. */
-    cancellations: listOf(z.object({ quantity: optional(z.number().int()), reasonCode: optional(text), source: optional(text) }).loose()),
+    cancellations: listOf(cancellationSchema.extend({ quantity: optional(z.number().int()) })),
     shippedQuantity: optional(z.number().int()).transform((value) => value ?? 0),
     returnedQuantity: optional(z.number().int()).transform((value) => value ?? 0),
   })
@@ -76,6 +79,8 @@ export const fabricOrderSchema = z
       z.object({ name: optional(name), email: optional(text), phone: optional(phone), company: optional(text) }).loose(),
     ),
     items: listOf(fabricItemSchema),
+    /** Each cancel request that took effect (cancellationResource), with the attributes the request carried. */
+    cancellations: listOf(cancellationSchema),
     shipInfo: listOf(
       z
         .object({
@@ -187,7 +192,7 @@ export interface CancelRequestBody {
   note?: string;
   attributes?: Record<string, string>;
   /** fabric requires all three on each item (orderCancelLineItem); `itemUnitNumber` is the first unit cancelled. */
-  items?: { lineItemId: string; itemUnitNumber: number; quantity: number; reasonCode: string }[];
+  items?: { lineItemId: string; itemUnitNumber: number; quantity: number; reasonCode: string; attributes?: Record<string, string> }[];
 }
 
 export interface ReturnRequestBody {

@@ -28,7 +28,19 @@ async function ledger() {
   await settled(stack);
   const calls = (await stack.sandbox.calls()).map((call) => ({ kind: call.kind, path: call.path, status: call.status, body: call.body }));
   for (const call of calls) expect(contractProblems(call.kind, call.body), `${call.kind} ${call.path}`).toEqual([]);
-  return calls;
+  return calls.map((call) => ({ ...call, body: withJobMarksNamed(call.body) }));
+}
+
+/**
+ * Cancels carry the id of the job that sent them (workers/action-mark.ts): a v1 call and its seed twin are different
+ * jobs (the client and the payload's hash differ), so the mark is checked for shape and then compared as `<job>`.
+ */
+function withJobMarksNamed(body: unknown): unknown {
+  return JSON.parse(JSON.stringify(body), (key, value: unknown) => {
+    if (key !== 'retailopsJobId') return value;
+    expect(value).toMatch(/^(cancel|update|order\.complete)-/);
+    return '<job>';
+  });
 }
 
 /** A return's scannedAt is when RetailOPS reported it, so two deliveries differ there and only there. */

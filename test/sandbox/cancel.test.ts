@@ -64,6 +64,24 @@ describe('cancel', () => {
     expect(order.statusCode).toBe('ORDER_PARTIALLY_SHIPPED');
   });
 
+  it('reports each cancel with its attributes: the request on the order (cancellations), each entry on its line', async () => {
+    const { v3 } = await setupSandbox();
+    const response = await v3('POST', cancelUrl('496'), {
+      reasonCode: 'QUANTITY_CHANGED',
+      source: 'RetailOPS',
+      attributes: { retailopsJobId: 'update-1' },
+      items: [{ lineItemId: '7397', itemUnitNumber: 3, quantity: 1, attributes: { retailopsJobId: 'update-1' } }],
+    });
+    expect(response.statusCode).toBe(200);
+    const order = response.json() as FabricOrder;
+    expect(order.cancellations).toEqual([
+      { cancellationCounter: '1', reasonCode: 'QUANTITY_CHANGED', source: 'RetailOPS', attributes: { retailopsJobId: 'update-1' }, status: 'COMPLETED' },
+    ]);
+    expect(item(order, '7397')?.cancellations).toEqual([
+      { cancellationCounter: '1', quantity: 1, reasonCode: 'QUANTITY_CHANGED', source: 'RetailOPS', attributes: { retailopsJobId: 'update-1' }, status: 'COMPLETED' },
+    ]);
+  });
+
   it('answers 412 ORDER-2011 when nothing is cancellable', async () => {
     const { v3 } = await setupSandbox();
     // 496 minus its open units leaves only the shipped 7395.

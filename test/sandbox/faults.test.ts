@@ -8,7 +8,7 @@ describe('fault injection', () => {
     const { app, v3 } = await setupSandbox();
     const set = await app.inject({ method: 'POST', url: '/_sandbox/faults', payload: { failNext: 2 } });
     expect(set.statusCode).toBe(200);
-    expect(set.json()).toEqual({ errorRate: 0, status: 503, retryAfterSeconds: null, latencyMs: 0, timeoutRate: 0, failNext: 2, lostResponseRate: 0 });
+    expect(set.json()).toEqual({ errorRate: 0, status: 503, retryAfterSeconds: null, latencyMs: 0, timeoutRate: 0, failNext: 2, lostResponseRate: 0, loseNextChanges: 0 });
 
     const first = await v3('POST', '/orders/order-number/497/actions/cancel', { reasonCode: 'R' }, { 'x-fabric-request-id': 'f-1' });
     expect(first.statusCode).toBe(503);
@@ -110,6 +110,19 @@ describe('fault injection', () => {
 });
 
 describe('lost responses', () => {
+  it('loseNextChanges: reads pass, the next changing call takes effect and answers the fault, the one after is normal', async () => {
+    const { app, v3 } = await setupSandbox();
+    await app.inject({ method: 'POST', url: '/_sandbox/faults', payload: { loseNextChanges: 1 } });
+    expect((await v3('GET', '/orders/order-number/496')).statusCode).toBe(200);
+    expect((await v3('POST', '/orders/search', { filters: [] })).statusCode).toBe(200);
+    const lost = await v3('POST', '/orders/order-number/496/actions/cancel', { reasonCode: 'R', items: [{ lineItemId: '7397', itemUnitNumber: 3, quantity: 1 }] });
+    expect(lost.statusCode).toBe(503);
+    const order = (await v3('GET', '/orders/order-number/496')).json() as FabricOrder;
+    expect(order.items.find((item) => item.lineItemId === '7397')?.cancelledQuantity).toBe(1);
+    const next = await v3('POST', '/orders/order-number/496/actions/cancel', { reasonCode: 'R', items: [{ lineItemId: '7397', itemUnitNumber: 2, quantity: 1 }] });
+    expect(next.statusCode).toBe(200);
+  });
+
   it('lostResponseRate 1: the call takes effect, the ledger records it, the caller gets the fault', async () => {
     const app = buildSandboxApp();
     const token = (

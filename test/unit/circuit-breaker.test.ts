@@ -60,4 +60,17 @@ describe('CircuitBreaker', () => {
     await circuit.run(fail(transient()), 'u').catch(() => undefined);
     expect(circuit.state).toBe('closed');
   });
+
+  it('leaves its state alone for an error of the bridge itself (nothing was sent, e.g. a lost job lock)', async () => {
+    const now = { value: 0 };
+    const circuit = breaker(now);
+    for (let index = 0; index < 3; index += 1) await circuit.run(fail(transient()), 'u').catch(() => undefined);
+    now.value = 1000;
+    await circuit.run(async () => {
+      throw new Error('lock lost');
+    }, 'u').catch(() => undefined);
+    expect(circuit.state).toBe('half-open');
+    expect(await circuit.run(ok, 'u')).toBe('ok');
+    expect(circuit.state).toBe('closed');
+  });
 });

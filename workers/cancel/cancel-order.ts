@@ -3,6 +3,7 @@ import { FabricError } from '../../shared/fabric/errors.js';
 import type { FabricOrder } from '../../shared/fabric/schemas.js';
 import type { JobMeta } from '../../shared/queues.js';
 import { ActionRejectedError } from '../action-rejected.js';
+import { actionMark, hasActionMark } from '../action-mark.js';
 import { SOURCE } from '../fabric-outcomes.js';
 import type { HandlerContext, HandlerResult, JobHandler } from '../handler.js';
 import { ACTION_NAMES } from '../handlers.js';
@@ -48,11 +49,15 @@ function partialCancelWarning(refnum: string, left: ReturnType<typeof linesLeft>
 }
 
 /**
- * RetailOPS cancelled this order before: fabric lists the bridge's own cancel (its reason and source) on a line. A
- * retry whose first attempt reached fabric but lost the answer finds it, and so does a repeated cancel webhook.
+ * RetailOPS cancelled this order before: fabric shows this job's mark (a retry whose first attempt reached fabric but
+ * lost the answer, or a worker that lost the job while its call was on the way), or the bridge's cancel reason and
+ * source on a line (an earlier cancel webhook of other content, e.g. the seed and the v1 form of one cancel).
  */
-function cancelledByRetailops(order: FabricOrder): boolean {
-  return order.items.some((item) => item.cancellations.some((entry) => entry.reasonCode === CANCEL_REASON && entry.source === SOURCE));
+function cancelledByRetailops(order: FabricOrder, jobId: string): boolean {
+  return (
+    hasActionMark(order, jobId) ||
+    order.items.some((item) => item.cancellations.some((entry) => entry.reasonCode === CANCEL_REASON && entry.source === SOURCE))
+  );
 }
 
 /**
@@ -60,9 +65,9 @@ function cancelledByRetailops(order: FabricOrder): boolean {
  * partial warning again when shipped lines stayed, as the first attempt's answer may never have been read), or a
  * permanent failure: everything shipped before RetailOPS asked.
  */
-async function nothingOpen(order: FabricOrder, refnum: string, { events, meta }: Pick<HandlerContext, 'events' | 'meta'>): Promise<HandlerResult> {
+async function nothingOpen(order: FabricOrder, refnum: string, { events, meta, jobId }: Pick<HandlerContext, 'events' | 'meta' | 'jobId'>): Promise<HandlerResult> {
   if (order.statusCode === 'ORDER_CANCELLED') return { outcome: 'already-cancelled' };
-  if (cancelledByRetailops(order)) {
+  if (cancelledByRetailops(order, jobId)) {
     const left = linesLeft(order);
     if (left.length > 0) await events.add({ clientId: meta.clientId, channelId: meta.channelId }, partialCancelWarning(refnum, left, meta));
     return { outcome: 'already-cancelled' };
@@ -81,7 +86,7 @@ async function nothingOpen(order: FabricOrder, refnum: string, { events, meta }:
  * shipped has its open lines cancelled and a warning event names the lines left.
  */
 export const cancelOrder: JobHandler<'cancel'> = async (payload, context) => {
-  const { fabric, call, events, meta } = context;
+  const { fabric, call, events, meta, jobId } = context;
   const order = await fabric.getOrderByNumber(payload.refnum, call);
   if (!order) throw new ActionRejectedError('ORDER_NOT_FOUND', `Order ${payload.refnum} does not exist in fabric`);
   if (order.statusCode === 'ORDER_CANCELLED' || order.items.every((item) => openQuantity(item) === 0)) {
@@ -95,6 +100,7 @@ export const cancelOrder: JobHandler<'cancel'> = async (payload, context) => {
         reasonCode: CANCEL_REASON,
         source: SOURCE,
         note: payload.retailopsOrderId ? `Cancelled in RetailOPS (order ${payload.retailopsOrderId})` : 'Cancelled in RetailOPS',
+        attributes: actionMark(jobId),
       },
       call,
     );

@@ -13,7 +13,7 @@ export const UNSHIPPED_REASON = 'RETAILOPS_UNSHIPPED';
  * pick, which fabric may reallocate to another location, while RetailOPS completing an order means those units will
  * never ship; and a complete may have no shipment to carry them.
  */
-export const completeOrder: JobHandler<'order.complete'> = async (payload, { fabric, call }) => {
+export const completeOrder: JobHandler<'order.complete'> = async (payload, { fabric, call, jobId }) => {
   const order = await fabric.getOrderByNumber(payload.refnum, call);
   if (!order) throw new ActionRejectedError('ORDER_NOT_FOUND', `Order ${payload.refnum} does not exist in fabric`);
   const plan = planComplete(payload, order, await existingShipmentNumbers(fabric, payload.refnum, call));
@@ -23,6 +23,6 @@ export const completeOrder: JobHandler<'order.complete'> = async (payload, { fab
     });
   }
   await createShipments(fabric, payload.refnum, plan.shipments, call);
-  if (plan.cancels.length > 0) await cancelLines(fabric, payload.refnum, UNSHIPPED_REASON, plan.cancels, call);
+  if (plan.cancels.length > 0) await cancelLines(fabric, payload.refnum, UNSHIPPED_REASON, plan.cancels, { call, jobId });
   return { outcome: `${plan.shipments.length} shipment(s), ${plan.cancels.length} line(s) cancelled` };
 };
