@@ -1,5 +1,6 @@
-import { orderAssociations } from '../shared/events/event.js';
-import type { JobMeta } from '../shared/queues.js';
+import { EVENT_CODES } from '../shared/events/codes.js';
+import { orderAssociations, warningEvent } from '../shared/events/event.js';
+import { JOB_KINDS, type JobMeta } from '../shared/jobs/contract.js';
 import type { Caller } from './auth.js';
 import type { IngressDeps } from './context.js';
 
@@ -25,17 +26,16 @@ export async function acknowledgeOrders(
   await deps.inbox.acknowledge(bindingKey, known);
   const scope = { clientId: caller.clientId, channelId: caller.channelId };
   for (const refnum of unique.filter((candidate) => !known.includes(candidate))) {
-    await deps.events.add(scope, {
-      id: `ack-unknown-${refnum}-${meta.requestId}`,
-      severity: 'warning',
-      action: 'order_ack',
-      code: 'ORDER_NOT_FOUND',
-      message: `Order ${refnum} is not known to this channel; nothing was acknowledged for it`,
-      httpStatus: null,
-      requestUrl: null,
-      associations: orderAssociations(refnum),
-      diagnostic: {},
-      occurredAt: meta.receivedAt,
-    });
+    await deps.events.add(
+      scope,
+      warningEvent({
+        id: `ack-unknown-${refnum}-${meta.requestId}`,
+        action: JOB_KINDS['order.ack'].action,
+        code: EVENT_CODES.ORDER_NOT_FOUND,
+        message: `Order ${refnum} is not known to this channel; nothing was acknowledged for it`,
+        associations: orderAssociations(refnum),
+        occurredAt: meta.receivedAt,
+      }),
+    );
   }
 }

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ChannelBinding, Config } from '../shared/config.js';
 import { bindingsForToken } from '../shared/channels.js';
 import { ChannelNotConfiguredError, UnauthorizedError } from './errors.js';
@@ -19,41 +18,15 @@ export interface PresentedCredentials {
   readonly channelId: string | null;
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
-
-/** The configured tokens' digests, computed once: they are a small fixed set, and hashing them was per request. */
-const configuredDigests = new Map<string, Buffer>();
-
-function configuredDigest(token: string): Buffer {
-  let cached = configuredDigests.get(token);
-  if (!cached) {
-    cached = digest(token);
-    configuredDigests.set(token, cached);
-  }
-  return cached;
-}
-
-/**
- * Constant-time equality: both sides hashed to equal length first, so neither length nor content leaks by timing.
- * `presented` may be given as its digest already, so a request hashes its token once however many are configured.
- */
-export function tokensEqual(presented: string | Buffer, expected: string): boolean {
-  return timingSafeEqual(typeof presented === 'string' ? digest(presented) : presented, configuredDigest(expected));
-}
-
 /** True when some binding holds `token`; compares against every configured token, as `authenticate` does. */
 export function isKnownToken(config: Config, token: string): boolean {
-  const presented = digest(token);
-  return bindingsForToken(config, (expected) => tokensEqual(presented, expected)).length > 0;
+  return bindingsForToken(config, token).length > 0;
 }
 
 export function authenticate(config: Config, credentials: PresentedCredentials): Caller {
   const { token } = credentials;
   if (token === null || token === '') throw new UnauthorizedError('missing credentials (headers.ticket or Authorization: Bearer)');
-  const presented = digest(token);
-  const candidates = bindingsForToken(config, (expected) => tokensEqual(presented, expected));
+  const candidates = bindingsForToken(config, token);
   if (candidates.length === 0) throw new UnauthorizedError('invalid credentials');
 
   const forClient =

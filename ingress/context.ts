@@ -3,7 +3,7 @@ import type { RedisClient } from '../shared/redis.js';
 import type { Config } from '../shared/config.js';
 import type { EventStore } from '../shared/events/store.js';
 import type { InboxStore } from '../shared/inbox/store.js';
-import type { JobQueues } from '../shared/job-queues.js';
+import type { JobQueues } from '../shared/jobs/producer.js';
 import type { Metrics } from '../shared/metrics.js';
 
 /** What the ingress routes depend on; built by ingress/main.ts (or a test) and handed to buildIngressApp. */

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { FabricClient } from '../shared/fabric/client.js';
 import type { ChannelOrder } from '../shared/inbox/channel-order.js';
-import { toChannelOrder } from '../workers/order/map-order.js';
+import { toChannelOrder } from '../shared/inbox/map-order.js';
 import type { IngressDeps } from './context.js';
 
 /**

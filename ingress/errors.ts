@@ -1,9 +1,7 @@
+// Every error the ingress answers with, defined once with its code and status. The error handler renders them as
+// `{error, code, issues?}`; docs/errors.md lists the same codes (a test keeps the two in sync).
 import createError from '@fastify/error';
 
-/**
- * Every error the ingress answers with, defined once with its code and status. The error handler renders them as
- * `{error, code, issues?}`; docs/errors.md lists the same codes (a test keeps the two in sync).
- */
 export const UnauthorizedError = createError<[string]>('ROB_UNAUTHORIZED', 'Unauthorized: %s', 401);
 export const ValidationError = createError<[string]>('ROB_VALIDATION', 'Invalid request: %s', 400);
 export const ChannelNotConfiguredError = createError<[string]>('ROB_CHANNEL_UNKNOWN', 'Unknown channel: %s', 400);

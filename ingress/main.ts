@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
-import { explainListenError, fallbackLogger, logStartupFailure } from '../scripts/startup.js';
+import { explainListenError, fallbackLogger, logStartupFailure } from '../shared/startup.js';
 import { loadConfig } from '../shared/config.js';
 import { createIngressLogger } from './logger.js';
 import { startIngress } from './server.js';

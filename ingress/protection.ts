@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ingressRateLimitNameSpace, ingressRateLimitSubject } from '../shared/keys.js';
 import type { IngressDeps } from './context.js';
 import { bearerToken, field } from './credentials.js';
 import { OverloadedError, RateLimitedError } from './errors.js';
@@ -16,10 +17,10 @@ const OVERLOAD_RETRY_AFTER_SECONDS = 10;
 export function rateLimitKey(request: FastifyRequest): string {
   const payload = request.method === 'GET' ? request.query : request.body;
   const client = field(payload, 'headers', 'client_id') ?? field(payload, 'client_id');
-  if (typeof client === 'string' || typeof client === 'number') return `client:${String(client).slice(0, 64)}`;
+  if (typeof client === 'string' || typeof client === 'number') return ingressRateLimitSubject('client', String(client).slice(0, 64));
   const token = bearerToken(request) ?? field(payload, 'headers', 'ticket') ?? field(payload, 'integration_auth_token');
-  if (typeof token === 'string') return `token:${createHash('sha256').update(token).digest('hex').slice(0, 32)}`;
-  return `ip:${request.ip}`;
+  if (typeof token === 'string') return ingressRateLimitSubject('token', createHash('sha256').update(token).digest('hex').slice(0, 32));
+  return ingressRateLimitSubject('ip', request.ip);
 }
 
 /**
@@ -38,7 +39,7 @@ export function registerProtection(app: FastifyInstance, deps: IngressDeps): voi
       timeWindow: limits.windowMs,
       hook: 'preHandler',
       redis: deps.redis,
-      nameSpace: `${deps.config.queuePrefix}:ratelimit:`,
+      nameSpace: ingressRateLimitNameSpace(deps.config.queuePrefix),
       skipOnError: true,
       keyGenerator: rateLimitKey,
       errorResponseBuilder: (_request, context) =>

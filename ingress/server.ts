@@ -1,9 +1,9 @@
 import { EventStore } from '../shared/events/store.js';
 import { InboxStore } from '../shared/inbox/store.js';
-import { JobQueues } from '../shared/job-queues.js';
-import { closeRedis, connectAtStartup, createRedis } from '../shared/redis.js';
+import { JobQueues } from '../shared/jobs/producer.js';
+import { closeRedis, openServiceRedis } from '../shared/redis.js';
 import { createMetrics, type Metrics } from '../shared/metrics.js';
-import { FabricClients } from '../workers/fabric-clients.js';
+import { FabricClients } from '../shared/fabric/clients.js';
 import { buildIngressApp } from './app.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from 'pino';
@@ -15,16 +15,9 @@ export interface RunningIngress {
 
 /** Creates the connections, builds the app, listens; `close` undoes it in reverse order. */
 export async function startIngress(config: Config, logger: Logger, metrics: Metrics = createMetrics()): Promise<RunningIngress> {
-  if (!config.redisUrl) throw new Error('REDIS_URL is required (npm start provides an embedded Redis)');
-  const redis = createRedis(config.redisUrl, 'producer', logger, 'ingress', config.redisCluster);
   // BullMQ checks the server version when a Queue is made; without an offline queue that needs a ready connection.
   // A Redis that never answers is a configuration mistake at start: fail with one line rather than wait for ever.
-  try {
-    await connectAtStartup(redis, config.redisUrl);
-  } catch (error) {
-    redis.disconnect();
-    throw error;
-  }
+  const redis = await openServiceRedis(config.redisUrl, 'producer', logger, 'ingress', config.redisCluster);
   const queues = new JobQueues(redis, config, logger);
   const events = new EventStore(redis, { prefix: config.queuePrefix, ...config.events }, logger, metrics);
   const inbox = new InboxStore(redis, config.queuePrefix);

@@ -1,17 +1,16 @@
+// The one pipeline every RetailOPS webhook goes through: authenticate, validate, act (enqueue), answer with the
+// caller's pending events. Routes only supply the schema and the action.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { ChannelEvent, EventScope } from '../shared/events/event.js';
 import { renderEvents, type EventDialect } from '../shared/events/render.js';
-import type { JobKind, JobMeta, JobPayload } from '../shared/queues.js';
+import type { JobKind, JobMeta, JobPayload } from '../shared/jobs/contract.js';
 import { authenticate, isKnownToken, type Caller, type PresentedCredentials } from './auth.js';
 import type { IngressDeps } from './context.js';
 import { bearerToken, presentedCredentials } from './credentials.js';
-import { QueueUnavailableError, UnauthorizedError, ValidationError } from './errors.js';
+import { QueueUnavailableError, UnauthorizedError } from './errors.js';
+import { issuesOf, validationError } from './validation.js';
 
-/**
- * The one pipeline every RetailOPS webhook goes through: authenticate, validate, act (enqueue), answer with the
- * caller's pending events. Routes only supply the schema and the action.
- */
 export interface WebhookContext<Input> {
   readonly input: Input;
   readonly caller: Caller;
@@ -50,15 +49,6 @@ declare module 'fastify' {
   }
 }
 
-export interface ValidationIssue {
-  path: string;
-  message: string;
-}
-
-export function issuesOf(error: z.ZodError): ValidationIssue[] {
-  return error.issues.slice(0, 50).map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
-}
-
 export function registerWebhook<S extends z.ZodType>(app: FastifyInstance, deps: IngressDeps, route: WebhookRoute<S>): void {
   app.route({
     method: route.method,
@@ -71,10 +61,7 @@ export function registerWebhook<S extends z.ZodType>(app: FastifyInstance, deps:
       const raw = route.method === 'GET' ? request.query : request.body;
       const caller = authenticate(deps.config, (route.credentials ?? presentedCredentials)(request, raw));
       const parsed = route.schema.safeParse(raw ?? {});
-      if (!parsed.success) {
-        const issues = issuesOf(parsed.error);
-        throw Object.assign(new ValidationError(issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')), { issues });
-      }
+      if (!parsed.success) throw validationError(issuesOf(parsed.error));
       if (deps.redis.status !== 'ready') throw new QueueUnavailableError('the job queue is unreachable, retry later');
 
       const input = parsed.data as z.output<S>;

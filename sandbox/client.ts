@@ -3,17 +3,17 @@
 import type { ContractExchange, ContractViolation } from './contract/checks.js';
 import type { FaultConfig } from './faults.js';
 import type { SandboxOrderInput } from './order-input.js';
-import type { FabricOrder, LedgerEntry } from './types.js';
+import type { LedgerEntry, StoredOrder } from './types.js';
 
 export type { ContractExchange, ContractViolation } from './contract/checks.js';
 export type { FaultConfig } from './faults.js';
 export type { SandboxOrderInput } from './order-input.js';
 export type {
-  FabricOrder,
   FabricOrderItem,
   LedgerEntry,
   LedgerKind,
   OrderStatusCode,
+  StoredOrder,
 } from './types.js';
 
 export interface SandboxClient {
@@ -24,19 +24,19 @@ export interface SandboxClient {
   clearFaults(): Promise<FaultConfig>;
   /** Mutating /v3 calls that reached the business logic, oldest first. */
   calls(): Promise<LedgerEntry[]>;
-  createOrder(order: SandboxOrderInput): Promise<FabricOrder>;
+  createOrder(order: SandboxOrderInput): Promise<StoredOrder>;
   /** undefined when the sandbox has no such order. */
-  getOrder(orderNumber: string): Promise<FabricOrder | undefined>;
+  getOrder(orderNumber: string): Promise<StoredOrder | undefined>;
   /** Requests refused and answers given against fabric's published contract (sandbox/contract/checks.ts). */
   contractViolations(): Promise<ContractViolation[]>;
   /** Every call the contract covers, as sent (only with the sandbox's validateResponses option). */
   contractExchanges(): Promise<ContractExchange[]>;
   /** Stores the body as it is, unvalidated: an order the bridge may not be able to read. */
-  insertRawOrder(order: Record<string, unknown> & { orderNumber: string }): Promise<FabricOrder>;
+  insertRawOrder(order: Record<string, unknown> & { orderNumber: string }): Promise<StoredOrder>;
   /** Replaces a stored order with the body as it is (a change made in fabric outside the bridge). */
-  replaceOrder(order: Record<string, unknown> & { orderNumber: string }): Promise<FabricOrder>;
+  replaceOrder(order: Record<string, unknown> & { orderNumber: string }): Promise<StoredOrder>;
   /** fabric's fraud-release on a held order (sandbox/hold.ts). */
-  releaseOrder(orderNumber: string): Promise<FabricOrder>;
+  releaseOrder(orderNumber: string): Promise<StoredOrder>;
 }
 
 export class SandboxClientError extends Error {
@@ -73,15 +73,15 @@ export function createSandboxClient(baseUrl: string): SandboxClient {
     setFaults: (faults) => call<FaultConfig>('POST', '/faults', 200, faults),
     clearFaults: () => call<FaultConfig>('DELETE', '/faults', 200),
     calls: async () => (await call<{ calls: LedgerEntry[] }>('GET', '/calls', 200)).calls,
-    createOrder: (order) => call<FabricOrder>('POST', '/orders', 201, order),
-    insertRawOrder: (order) => call<FabricOrder>('POST', '/orders/raw', 201, order),
-    replaceOrder: (order) => call<FabricOrder>('PUT', `/orders/${encodeURIComponent(order.orderNumber)}`, 200, order),
-    releaseOrder: (orderNumber) => call<FabricOrder>('POST', `/orders/${encodeURIComponent(orderNumber)}/release`, 200),
+    createOrder: (order) => call<StoredOrder>('POST', '/orders', 201, order),
+    insertRawOrder: (order) => call<StoredOrder>('POST', '/orders/raw', 201, order),
+    replaceOrder: (order) => call<StoredOrder>('PUT', `/orders/${encodeURIComponent(order.orderNumber)}`, 200, order),
+    releaseOrder: (orderNumber) => call<StoredOrder>('POST', `/orders/${encodeURIComponent(orderNumber)}/release`, 200),
     contractViolations: async () => (await call<{ violations: ContractViolation[] }>('GET', '/contract-violations', 200)).violations,
     contractExchanges: async () => (await call<{ exchanges: ContractExchange[] }>('GET', '/contract-exchanges', 200)).exchanges,
     getOrder: async (orderNumber) => {
       try {
-        return await call<FabricOrder>('GET', `/orders/${encodeURIComponent(orderNumber)}`, 200);
+        return await call<StoredOrder>('GET', `/orders/${encodeURIComponent(orderNumber)}`, 200);
       } catch (error) {
         if (error instanceof SandboxClientError && error.status === 404) return undefined;
         throw error;

@@ -1,8 +1,8 @@
-// The only place error responses are written: FabricErrors keep their code, framework errors
+// The only place error responses are written: SandboxApiErrors keep their code, framework errors
 // (bad JSON, wrong content type, body too large) become fabric CLIENT_ERRORs with their status,
 // and anything else is a logged, generic SERVER_ERROR.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorCodes, FabricError, fabricErrorBody } from './errors.js';
+import { ErrorCodes, fabricErrorBody, SandboxApiError } from './errors.js';
 
 export const endpointOf = (request: FastifyRequest): string => request.url.split('?')[0] ?? request.url;
 
@@ -14,7 +14,7 @@ function hasClientStatus(error: unknown): error is FastifyError & { statusCode: 
 
 export function sandboxErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const endpoint = endpointOf(request);
-  if (error instanceof FabricError) {
+  if (error instanceof SandboxApiError) {
     return reply.code(error.statusCode).send(error.toBody(endpoint));
   }
   if (hasClientStatus(error)) {

@@ -1,5 +1,5 @@
 // Every error the sandbox answers, in fabric's error body shape, defined in one place so routes
-// throw a FabricError and the app's error handler is the only code that writes error responses.
+// throw a SandboxApiError and the app's error handler is the only code that writes error responses.
 // fabric's published errorResponse schema names only type, message and errors[] (and allows more);
 // errorCode and context are what fabric's own examples show beside it (fabric-orders-openapi.yml,
 // e.g. update-status 400: `errorCode: SERVICE-4003`, `context: {service, endpoint}`), and the codes
@@ -30,7 +30,8 @@ export const ErrorCodes = {
   quantityNotCancellable: 'ORDER-2012',
 } as const;
 
-export class FabricError extends Error {
+/** An error answer of the sandbox's API: status, fabric error code and body (not the bridge's FabricError). */
+export class SandboxApiError extends Error {
   constructor(
     readonly statusCode: number,
     readonly errorCode: string,
@@ -38,7 +39,7 @@ export class FabricError extends Error {
     readonly errors: unknown[] = [],
   ) {
     super(message);
-    this.name = 'FabricError';
+    this.name = 'SandboxApiError';
   }
 
   toBody(endpoint: string): FabricErrorBody {
@@ -62,17 +63,17 @@ export function fabricErrorBody(
   };
 }
 
-export const unauthorized = (message: string): FabricError =>
-  new FabricError(401, ErrorCodes.unauthorized, message);
+export const unauthorized = (message: string): SandboxApiError =>
+  new SandboxApiError(401, ErrorCodes.unauthorized, message);
 
-export const missingParameter = (message: string, errors: unknown[] = []): FabricError =>
-  new FabricError(400, ErrorCodes.missingParameter, message, errors);
+export const missingParameter = (message: string, errors: unknown[] = []): SandboxApiError =>
+  new SandboxApiError(400, ErrorCodes.missingParameter, message, errors);
 
-export const invalidValue = (message: string, errors: unknown[] = []): FabricError =>
-  new FabricError(400, ErrorCodes.invalidValue, message, errors);
+export const invalidValue = (message: string, errors: unknown[] = []): SandboxApiError =>
+  new SandboxApiError(400, ErrorCodes.invalidValue, message, errors);
 
-export const orderNotFound = (orderRef: string): FabricError =>
-  new FabricError(404, ErrorCodes.notFound, `Order ${orderRef} not found`);
+export const orderNotFound = (orderRef: string): SandboxApiError =>
+  new SandboxApiError(404, ErrorCodes.notFound, `Order ${orderRef} not found`);
 
-export const alreadyExists = (message: string): FabricError =>
-  new FabricError(409, ErrorCodes.alreadyExists, message);
+export const alreadyExists = (message: string): SandboxApiError =>
+  new SandboxApiError(409, ErrorCodes.alreadyExists, message);

@@ -71,12 +71,11 @@ function withDefaults(config: Partial<FaultConfig>): FaultConfig {
 
 export class FaultInjector {
   #config: FaultConfig;
+  readonly #random: () => number;
 
-  constructor(
-    initial: Partial<FaultConfig> = {},
-    private readonly random: () => number = Math.random,
-  ) {
+  constructor(initial: Partial<FaultConfig> = {}, random: () => number = Math.random) {
     this.#config = withDefaults(initial);
+    this.#random = random;
   }
 
   get config(): FaultConfig {
@@ -103,9 +102,9 @@ export class FaultInjector {
       this.#config.loseNextChanges -= 1;
       return 'lost';
     }
-    if (this.#config.timeoutRate > 0 && this.random() < this.#config.timeoutRate) return 'timeout';
-    if (this.#config.errorRate > 0 && this.random() < this.#config.errorRate) return 'fail';
-    if (this.#config.lostResponseRate > 0 && this.random() < this.#config.lostResponseRate) return 'lost';
+    if (this.#config.timeoutRate > 0 && this.#random() < this.#config.timeoutRate) return 'timeout';
+    if (this.#config.errorRate > 0 && this.#random() < this.#config.errorRate) return 'fail';
+    if (this.#config.lostResponseRate > 0 && this.#random() < this.#config.lostResponseRate) return 'lost';
     return 'pass';
   }
 

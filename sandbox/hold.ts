@@ -12,7 +12,7 @@
 import { invalidValue } from './errors.js';
 import { nextRevision } from './operations/revision.js';
 import { isHoldStatus } from './status.js';
-import type { FabricOrder } from './types.js';
+import type { StoredOrder } from './types.js';
 
 export const HOLD_STATUSES = ['ORDER_HOLD_EXTERNAL', 'ORDER_HOLD_FRAUD'] as const;
 export type HoldStatus = (typeof HOLD_STATUSES)[number];
@@ -21,7 +21,7 @@ export type HoldStatus = (typeof HOLD_STATUSES)[number];
  * Releases a held order: orderReleasedAt set, status derived from the items again. `fraud` (fabric's fraud-release)
  * releases a fraud hold only; `any` (the sandbox's own hook) releases either kind.
  */
-export function applyRelease(current: FabricOrder, now: string, kind: 'fraud' | 'any'): FabricOrder {
+export function applyRelease(current: StoredOrder, now: string, kind: 'fraud' | 'any'): StoredOrder {
   if (!isHoldStatus(current.statusCode) || current.orderReleasedAt !== undefined) {
     throw invalidValue(`Order ${current.orderNumber} is not on hold`);
   }

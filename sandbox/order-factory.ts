@@ -7,7 +7,7 @@ import { initialShipment } from './operations/shipment.js';
 import type { ParsedOrderInput } from './order-input.js';
 import { applyDerivedStatus } from './status.js';
 import { computeOrderTotals } from './totals.js';
-import type { FabricOrder, FabricOrderItem } from './types.js';
+import type { FabricOrderItem, StoredOrder } from './types.js';
 
 export interface OrderDefaults {
   now: string;
@@ -69,14 +69,14 @@ function initialShipmentId(orderId: string): string {
   return createHash('sha256').update(`shipment:${orderId}`).digest('hex').slice(0, 24);
 }
 
-export function buildOrder(input: ParsedOrderInput, defaults: OrderDefaults): FabricOrder {
+export function buildOrder(input: ParsedOrderInput, defaults: OrderDefaults): StoredOrder {
   const shipInfo = buildShipInfo(input);
   const items = buildItems(input, String(shipInfo[0]?.['shipToId']));
   const computed = computeOrderTotals(items, input.shipInfo);
   const createdAt = input.createdAt ?? defaults.now;
   // The sandbox's hold period is zero (sandbox/hold.ts): only an order created in a hold status waits for release.
   const { statusCode: hold, orderReleasedAt, ...rest } = input;
-  const order: FabricOrder = {
+  const order: StoredOrder = {
     ...rest,
     orderId: input.orderId ?? newObjectId(),
     orderNumber: input.orderNumber,

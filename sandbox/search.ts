@@ -1,7 +1,7 @@
 // fabric's order search: filters on "order.<path>" fields, one sort key, offset paging. Pure, so
 // the paging and comparison rules are testable without HTTP.
 import { z } from 'zod';
-import type { FabricOrder } from './types.js';
+import type { StoredOrder } from './types.js';
 
 const field = z.string().regex(/^order(\.[A-Za-z0-9_]+)+$/, 'field must look like order.<path>');
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -32,7 +32,7 @@ export type SearchQuery = z.output<typeof searchQuerySchema>;
 type Scalar = z.output<typeof scalar>;
 
 export interface SearchResult {
-  data: FabricOrder[];
+  data: StoredOrder[];
   pagination: { offset: number; limit: number; count: number };
 }
 
@@ -70,7 +70,7 @@ function compare(left: unknown, right: unknown): number | undefined {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function matches(order: FabricOrder, filter: SearchFilter): boolean {
+function matches(order: StoredOrder, filter: SearchFilter): boolean {
   const values = valuesAt(order, pathOf(filter.field));
   switch (filter.condition) {
     case 'EQ':
@@ -99,7 +99,7 @@ function matches(order: FabricOrder, filter: SearchFilter): boolean {
   }
 }
 
-function sorter(sort: string): (a: FabricOrder, b: FabricOrder) => number {
+function sorter(sort: string): (a: StoredOrder, b: StoredOrder) => number {
   const direction = sort.startsWith('-') ? -1 : 1;
   const path = pathOf(sort.replace(/^[+-]/, ''));
   return (a, b) => {
@@ -113,7 +113,7 @@ function sorter(sort: string): (a: FabricOrder, b: FabricOrder) => number {
   };
 }
 
-export function searchOrders(orders: readonly FabricOrder[], body: SearchBody, query: SearchQuery): SearchResult {
+export function searchOrders(orders: readonly StoredOrder[], body: SearchBody, query: SearchQuery): SearchResult {
   const matching = orders.filter((order) => body.filters.every((filter) => matches(order, filter)));
   // Array.prototype.sort is stable, so ties keep insertion order and pages never overlap.
   matching.sort(sorter(body.sort));

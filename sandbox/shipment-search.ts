@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { invalidValue } from './errors.js';
 import { shipmentResponse } from './operations/shipment.js';
-import type { FabricOrder, FabricShipmentResponse } from './types.js';
+import type { FabricShipmentResponse, StoredOrder } from './types.js';
 
 const field = z.string().regex(/^shipment\.[a-zA-Z.\-_]*$/, 'field must look like shipment.<path>');
 const scalar = z.union([z.string(), z.number()]);
@@ -56,7 +56,7 @@ function matches(shipment: FabricShipmentResponse, filter: Filter): boolean {
 }
 
 export function searchShipments(
-  orders: readonly FabricOrder[],
+  orders: readonly StoredOrder[],
   body: z.output<typeof shipmentSearchBodySchema>,
   query: z.output<typeof shipmentSearchQuerySchema>,
 ): { data: FabricShipmentResponse[]; pagination: { offset: number; limit: number; count: number } } {

@@ -7,21 +7,23 @@ import { alreadyExists } from './errors.js';
 import { buildOrder } from './order-factory.js';
 import { shipmentAlreadyCreated } from './operations/shipment.js';
 import { orderInputSchema } from './order-input.js';
-import type { FabricOrder } from './types.js';
+import type { StoredOrder } from './types.js';
 
-export { deriveOrderStatus, applyDerivedStatus, openQuantity, returnableQuantity } from './status.js';
+export { deriveOrderStatus, applyDerivedStatus, openBalance, returnableBalance } from './status.js';
 
 /** The demo orders as stored orders; `now` only fills fields the demo data leaves out. */
-export function buildDemoOrders(now: string): FabricOrder[] {
+export function buildDemoOrders(now: string): StoredOrder[] {
   return demoOrderInputs().map((input) => buildOrder(orderInputSchema.parse(input), { now, channelId: '12' }));
 }
 
 export class SandboxState {
-  readonly #orders = new Map<string, FabricOrder>();
+  readonly #orders = new Map<string, StoredOrder>();
   readonly #numberById = new Map<string, string>();
   readonly #shipmentNumbers = new Set<string>();
+  readonly #seed: () => StoredOrder[];
 
-  constructor(private readonly seed: () => FabricOrder[]) {
+  constructor(seed: () => StoredOrder[]) {
+    this.#seed = seed;
     this.reset();
   }
 
@@ -30,25 +32,25 @@ export class SandboxState {
     this.#orders.clear();
     this.#numberById.clear();
     this.#shipmentNumbers.clear();
-    for (const order of this.seed()) this.insert(order);
+    for (const order of this.#seed()) this.insert(order);
   }
 
-  findByNumber(orderNumber: string): FabricOrder | undefined {
+  findByNumber(orderNumber: string): StoredOrder | undefined {
     const order = this.#orders.get(orderNumber);
     return order === undefined ? undefined : structuredClone(order);
   }
 
-  findById(orderId: string): FabricOrder | undefined {
+  findById(orderId: string): StoredOrder | undefined {
     const orderNumber = this.#numberById.get(orderId);
     return orderNumber === undefined ? undefined : this.findByNumber(orderNumber);
   }
 
   /** Copies of every order, in insertion order. */
-  list(): FabricOrder[] {
+  list(): StoredOrder[] {
     return [...this.#orders.values()].map((order) => structuredClone(order));
   }
 
-  insert(order: FabricOrder): FabricOrder {
+  insert(order: StoredOrder): StoredOrder {
     if (this.#orders.has(order.orderNumber)) throw alreadyExists(`Order ${order.orderNumber} already exists`);
     if (this.#numberById.has(order.orderId)) throw alreadyExists(`Order id ${order.orderId} already exists`);
     this.#orders.set(order.orderNumber, structuredClone(order));
@@ -58,7 +60,7 @@ export class SandboxState {
   }
 
   /** Replaces a stored order with its next revision (same orderNumber and orderId). */
-  commit(order: FabricOrder): FabricOrder {
+  commit(order: StoredOrder): StoredOrder {
     const current = this.#orders.get(order.orderNumber);
     if (current === undefined || current.orderId !== order.orderId) {
       throw new Error(`commit of unknown order ${order.orderNumber}`);
@@ -72,7 +74,7 @@ export class SandboxState {
   }
 
   /** Stores the shipped order and claims its shipment number in one step. */
-  commitShipment(order: FabricOrder, shipmentNumber: string): FabricOrder {
+  commitShipment(order: StoredOrder, shipmentNumber: string): StoredOrder {
     if (this.#shipmentNumbers.has(shipmentNumber)) throw shipmentAlreadyCreated(shipmentNumber);
     const stored = this.commit(order);
     this.#shipmentNumbers.add(shipmentNumber);

@@ -1,6 +1,6 @@
 // fabric derives an order's status from its items; the sandbox does the same in one pure function
 // so every mutation (cancel, ship, return) ends in the same recomputation.
-import type { FabricOrder, FabricOrderItem, OrderStatusCode, QuantityInStatus } from './types.js';
+import type { FabricOrderItem, OrderStatusCode, QuantityInStatus, StoredOrder } from './types.js';
 
 export interface UnitCounts {
   ordered: number;
@@ -21,13 +21,17 @@ export function deriveOrderStatus(counts: UnitCounts): OrderStatusCode {
   return 'ORDER_CREATED';
 }
 
-/** Units that can still be cancelled or shipped: neither cancelled nor already shipped. */
-export function openQuantity(item: Pick<FabricOrderItem, 'orderedQuantity' | 'cancelledQuantity' | 'shippedQuantity'>): number {
+/**
+ * Units that can still be cancelled or shipped: ordered less cancelled less shipped. Not floored at 0, unlike the
+ * bridge's openQuantity (shared/fabric/order-lines.ts): an order stored unvalidated by a /_sandbox/orders test hook
+ * can hold more cancelled and shipped units than ordered, and the sandbox reports such an order as it is.
+ */
+export function openBalance(item: Pick<FabricOrderItem, 'orderedQuantity' | 'cancelledQuantity' | 'shippedQuantity'>): number {
   return item.orderedQuantity - item.cancelledQuantity - item.shippedQuantity;
 }
 
-/** Units that can still be returned: shipped and not yet returned. */
-export function returnableQuantity(item: Pick<FabricOrderItem, 'shippedQuantity' | 'returnedQuantity'>): number {
+/** Units that can still be returned: shipped less returned; not floored either (see openBalance). */
+export function returnableBalance(item: Pick<FabricOrderItem, 'shippedQuantity' | 'returnedQuantity'>): number {
   return item.shippedQuantity - item.returnedQuantity;
 }
 
@@ -43,7 +47,7 @@ function countsOf(item: FabricOrderItem): UnitCounts {
 /** A returned unit leaves "shipped", so the states partition orderedQuantity exactly. */
 export function quantityInStatusOf(item: FabricOrderItem): QuantityInStatus {
   return {
-    created: openQuantity(item),
+    created: openBalance(item),
     pendingShipped: 0,
     shipped: item.shippedQuantity - item.returnedQuantity,
     returned: item.returnedQuantity,
@@ -59,7 +63,7 @@ export function isHoldStatus(status: string): boolean {
 }
 
 /** Recomputes every derived field in place; call it on a private copy, never on stored state. */
-export function applyDerivedStatus(order: FabricOrder): FabricOrder {
+export function applyDerivedStatus(order: StoredOrder): StoredOrder {
   const held = isHoldStatus(order.statusCode) && order.orderReleasedAt === undefined;
   const total: UnitCounts = { ordered: 0, cancelled: 0, shipped: 0, returned: 0 };
   for (const item of order.items) {

@@ -26,18 +26,6 @@ export interface QuantityInStatus {
   delivered: number;
 }
 
-/** fabric's cancellationItemResource: one cancel of some of a line's units, as the order reports it. */
-export interface FabricItemCancellation {
-  cancellationCounter: string;
-  quantity: number;
-  reasonCode: string;
-  subReasonCode?: string;
-  source?: string;
-  /** The cancel entry's own `attributes` (orderCancelLineItem.attributes), as sent. */
-  attributes?: Record<string, unknown>;
-  status: 'PROCESSING' | 'COMPLETED' | 'REJECTED';
-}
-
 /** fabric's cancellationResource: one cancel request on the order (`cancellations`), with the request's attributes. */
 export interface FabricOrderCancellation {
   cancellationCounter: string;
@@ -46,6 +34,14 @@ export interface FabricOrderCancellation {
   source?: string;
   attributes?: Record<string, unknown>;
   status: 'PROCESSING' | 'COMPLETED' | 'REJECTED';
+}
+
+/**
+ * fabric's cancellationItemResource: one cancel of some of a line's units, as the order reports it; its `attributes`
+ * are the cancel entry's own (orderCancelLineItem.attributes), as sent.
+ */
+export interface FabricItemCancellation extends FabricOrderCancellation {
+  quantity: number;
 }
 
 export interface FabricOrderItem {
@@ -105,7 +101,8 @@ export interface FabricShipmentRecord {
   cartons: FabricCarton[];
 }
 
-export interface FabricOrder {
+/** One order as the sandbox stores and answers it (not the bridge's parsed view, shared/fabric/schemas.ts). */
+export interface StoredOrder {
   orderId: string;
   orderNumber: string;
   statusCode: OrderStatusCode;

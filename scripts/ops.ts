@@ -1,7 +1,5 @@
-/**
- * The operator CLI: `npm run ops -- <command>` (`npm run ops -- --help` lists the commands). The commands live in
- * scripts/ops/, one module each; docs/operations.md describes them with the runbooks that use them.
- */
+// The operator CLI: `npm run ops -- <command>` (`npm run ops -- --help` lists the commands). The commands live in
+// scripts/ops/, one module each; docs/operations.md describes them with the runbooks that use them.
 import { runCli } from './ops/cli.js';
 import { processOutput } from './ops/lib/core.js';
 

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import { StartupError } from '../shared/startup.js';
 
 /**
  * A redis-server child process, for `npm start` with nothing configured and for tests without REDIS_URL or a
@@ -32,7 +33,7 @@ export interface RunningRedisServer {
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
 
-export class RedisServerMissingError extends Error {
+export class RedisServerMissingError extends StartupError {
   override readonly name = 'RedisServerMissingError';
   constructor() {
     super(
@@ -43,7 +44,7 @@ export class RedisServerMissingError extends Error {
 }
 
 /** REDIS_PORT is taken by another process (another Redis, an orphan of an earlier run, anything else). */
-export class RedisPortBusyError extends Error {
+export class RedisPortBusyError extends StartupError {
   override readonly name = 'RedisPortBusyError';
   constructor(readonly port: number) {
     // npm start never adopts a Redis it did not start: that could be another application's data.

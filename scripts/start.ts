@@ -1,21 +1,19 @@
+// `npm start`: the whole stack on embedded defaults. Redis from REDIS_URL or a redis-server child (data in
+// .data/redis), fabric from FABRIC_* or the local sandbox, then workers and the ingress in this process.
+// SIGINT, SIGTERM, SIGHUP, or the death of the process that started it (npm's shell) stop everything in reverse
+// order; a failed start stops what it had started and says in one line which variable to change.
 import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
 import { loadConfig, SANDBOX_TEST_TOKEN, withOverrides, type Config } from '../shared/config.js';
 import { buildLoggerOptions } from '../shared/logger.js';
 import { createMetrics } from '../shared/metrics.js';
 import { redisUrlForLog } from '../shared/redis.js';
+import { explainListenError, fallbackLogger, logStartupFailure, portInUse, StartupError } from '../shared/startup.js';
 import { startIngress } from '../ingress/server.js';
-import { startWorkers } from '../workers/server.js';
+import { startWorkers } from '../workers/start-workers.js';
 import { startSandbox } from '../sandbox/server.js';
 import { portIsFree, RedisPortBusyError, startRedisServer } from './redis-server.js';
-import { assertPortFree, explainListenError, fallbackLogger, logStartupFailure, StartupError } from './startup.js';
 
-/**
- * `npm start`: the whole stack on embedded defaults. Redis from REDIS_URL or a redis-server child (data in
- * .data/redis), fabric from FABRIC_* or the local sandbox, then workers and the ingress in this process.
- * SIGINT, SIGTERM, SIGHUP, or the death of the process that started it (npm's shell) stop everything in reverse
- * order; a failed start stops what it had started and says in one line which variable to change.
- */
 function createStartLogger(level: string): Logger {
   const options = buildLoggerOptions(level, 'retailops-bridge');
   const canPretty = process.stdout.isTTY === true && hasPretty();
@@ -29,6 +27,11 @@ function hasPretty(): boolean {
   } catch {
     return false;
   }
+}
+
+/** Rejects with the variable's name when something already listens on host:port (0 picks a port: never busy). */
+async function assertPortFree(variable: string, port: number, host: string): Promise<void> {
+  if (port !== 0 && !(await portIsFree(port, host))) throw portInUse(variable, port);
 }
 
 /** How often the launcher looks whether its parent is still there. */

@@ -1,4 +1,5 @@
 import type { ChannelBinding, Config } from './config.js';
+import { tokenDigest, tokensEqual } from './tokens.js';
 
 /**
  * Which configured binding (and so which fabric tenant) serves a RetailOPS client and channel. In single-channel
@@ -8,12 +9,14 @@ export function bindingByKey(config: Config, key: string): ChannelBinding | unde
   return config.channels.find((binding) => binding.key === key);
 }
 
-export function bindingsForToken(config: Config, matches: (candidate: string) => boolean): ChannelBinding[] {
+/** The bindings that hold `token`. */
+export function bindingsForToken(config: Config, token: string): ChannelBinding[] {
   // Every token of every binding is compared, so timing does not tell which binding (or none) matched.
+  const presented = tokenDigest(token);
   const found: ChannelBinding[] = [];
   for (const binding of config.channels) {
     let hit = false;
-    for (const token of binding.tokens) hit = matches(token) || hit;
+    for (const expected of binding.tokens) hit = tokensEqual(presented, expected) || hit;
     if (hit) found.push(binding);
   }
   return found;

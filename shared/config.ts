@@ -1,11 +1,9 @@
+// The one place that reads process.env (and CHANNELS_FILE). Everything else receives a frozen `Config`.
 import { readFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import { z } from 'zod';
+import { QUEUE_NAMES, type QueueName } from './jobs/contract.js';
 import { retailopsIdLike as retailopsId } from './retailops/fields.js';
-
-/**
- * The one place that reads process.env (and CHANNELS_FILE). Everything else receives a frozen `Config`.
- */
 
 const csv = z
   .string()
@@ -148,9 +146,6 @@ export const envSchema = z.object({
   WORKER_STALLED_INTERVAL_MS: positiveInt.default(30_000),
   WORKER_MAX_STALLS: z.coerce.number().int().min(0).max(100).default(3),
 });
-
-export const QUEUE_NAMES = ['order', 'cancel', 'update', 'return'] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface Config {
   readonly env: string;

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
-import { Cluster } from 'ioredis';
 import type { InboxStore } from './inbox/store.js';
+import { eventKeyPattern, parseEventKey, scanKeys } from './keys.js';
 import type { RedisClient } from './redis.js';
 import { defineScript, type RedisScript } from './redis-script.js';
 import type { Metrics } from './metrics.js';
@@ -106,18 +106,8 @@ export async function collectInboxMetrics(metrics: Metrics, inbox: InboxStore, b
 
 export async function collectEventMetrics(metrics: Metrics, redis: RedisClient, prefix: string): Promise<void> {
   metrics.eventsPending.reset();
-  const pattern = `${prefix}:events:*:order`;
-  // SCAN is per node: on a cluster, ask every master (the hash-tagged keys all live on one of them).
-  const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
-  for (const node of nodes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 200);
-      cursor = next;
-      for (const key of keys) {
-        const [client = '', channel = ''] = key.slice(prefix.length + ':events:'.length, -':order'.length).split(':');
-        metrics.eventsPending.set({ client: decodeURIComponent(client), channel: decodeURIComponent(channel) }, await redis.zcard(key));
-      }
-    } while (cursor !== '0');
+  for (const key of await scanKeys(redis, eventKeyPattern(prefix, 'order'))) {
+    const scope = parseEventKey(prefix, key, 'order');
+    if (scope) metrics.eventsPending.set({ client: scope.clientId, channel: scope.channelId }, await redis.zcard(key));
   }
 }

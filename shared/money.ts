@@ -1,8 +1,6 @@
-/**
- * Money stays a decimal string (or integer minor units) end to end. A JSON number from an upstream API is turned
- * into its shortest decimal text at the boundary (exact for any value written with up to 15 significant digits),
- * and arithmetic happens on bigint minor units, so no binary float ever carries an amount.
- */
+// Money stays a decimal string (or integer minor units) end to end. A JSON number from an upstream API is turned
+// into its shortest decimal text at the boundary (exact for any value written with up to 15 significant digits),
+// and arithmetic happens on bigint minor units, so no binary float ever carries an amount.
 
 const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
 
@@ -44,11 +42,6 @@ export function fromMinor(units: bigint, scale = 2): Decimal {
   const whole = digits.slice(0, digits.length - scale);
   const fraction = digits.slice(digits.length - scale);
   return `${negative ? '-' : ''}${whole}${scale > 0 ? `.${fraction}` : ''}`;
-}
-
-/** Canonical two-decimal form: "35" → "35.00". */
-export function formatAmount(value: number | string, scale = 2): Decimal {
-  return fromMinor(toMinor(value, scale), scale);
 }
 
 export function sumAmounts(values: ReadonlyArray<number | string>, scale = 2): Decimal {

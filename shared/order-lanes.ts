@@ -1,15 +1,13 @@
+// Per-order FIFO across every queue and worker process. BullMQ's open-source edition has no per-key ordering, so
+// each order has a lane: a Redis list of `<queue>/<jobId>` in the order the ingress accepted the actions. A job
+// runs only when it is at the head of its order's lane; otherwise the worker moves it back to delayed and looks
+// again shortly. A job leaves the lane when it completes or fails for good, and a head whose job is finished or gone
+// (removed by an operator, or a leave lost in a crash) is dropped by the next job that looks, so a lane never sticks.
+// Orders have separate lanes and never wait on each other.
 import type { RedisClient } from './redis.js';
-import { keyPart } from './keys.js';
-import type { QueueName } from './queues.js';
+import { laneKey } from './keys.js';
+import type { QueueName } from './jobs/contract.js';
 
-/**
- * Per-order FIFO across every queue and worker process. BullMQ's open-source edition has no per-key ordering, so
- * each order has a lane: a Redis list of `<queue>/<jobId>` in the order the ingress accepted the actions. A job
- * runs only when it is at the head of its order's lane; otherwise the worker moves it back to delayed and looks
- * again shortly. A job leaves the lane when it completes or fails for good, and a head whose job is finished or gone
- * (removed by an operator, or a leave lost in a crash) is dropped by the next job that looks, so a lane never sticks.
- * Orders have separate lanes and never wait on each other.
- */
 export interface LaneEntry {
   readonly queue: QueueName;
   readonly jobId: string;
@@ -37,13 +35,13 @@ export class OrderLanes {
     this.#prefix = prefix;
   }
 
-  key(bindingKey: string, refnum: string): string {
-    return `${this.#prefix}:lane:${keyPart(bindingKey)}:${keyPart(refnum)}`;
+  #key(bindingKey: string, refnum: string): string {
+    return laneKey(this.#prefix, bindingKey, refnum);
   }
 
   /** Appends the job to its order's lane. A redelivered webhook appends its (same) job again: harmless. */
   async join(bindingKey: string, refnum: string, entry: LaneEntry): Promise<void> {
-    await this.#redis.rpush(this.key(bindingKey, refnum), laneEntry(entry));
+    await this.#redis.rpush(this.#key(bindingKey, refnum), laneEntry(entry));
   }
 
   /**
@@ -51,7 +49,7 @@ export class OrderLanes {
    * (the ingress stopped between the enqueue and the join) joins it at the tail.
    */
   async isTurn(bindingKey: string, refnum: string, entry: LaneEntry, isLive: JobLiveness): Promise<boolean> {
-    const key = this.key(bindingKey, refnum);
+    const key = this.#key(bindingKey, refnum);
     const mine = laneEntry(entry);
     for (let guard = 0; guard < 100; guard += 1) {
       const head = await this.#redis.lindex(key, 0);
@@ -73,10 +71,6 @@ export class OrderLanes {
 
   /** Takes the job out of its lane (every occurrence) once it has completed or failed for good. */
   async leave(bindingKey: string, refnum: string, entry: LaneEntry): Promise<void> {
-    await this.#redis.lrem(this.key(bindingKey, refnum), 0, laneEntry(entry));
-  }
-
-  async length(bindingKey: string, refnum: string): Promise<number> {
-    return this.#redis.llen(this.key(bindingKey, refnum));
+    await this.#redis.lrem(this.#key(bindingKey, refnum), 0, laneEntry(entry));
   }
 }

@@ -9,24 +9,38 @@ import type { Logger } from './logger.js';
 export type RedisClient = Redis | Cluster;
 
 /**
- * Two kinds of connection, as BullMQ recommends: producers fail fast (no offline queue, so an outage becomes a
- * 503 at once instead of a request hanging on a buffered command), workers wait for Redis forever.
+ * Three kinds of connection. Two as BullMQ recommends: producers fail fast (no offline queue, so an outage becomes a
+ * 503 at once instead of a request hanging on a buffered command), workers wait for Redis forever. The third is the
+ * operator CLI's: it connects when told to (lazy) and gives up after a few attempts, so a command never hangs on an
+ * unreachable Redis.
  */
-export type ConnectionRole = 'producer' | 'worker';
+export type ConnectionRole = 'producer' | 'worker' | 'cli';
+
+const reconnectForever = (times: number): number => Math.min(times * 200, 2000);
+
+/** Each role's connection options and reconnect policy (null: stop reconnecting, the connection ends). */
+const ROLES: Record<ConnectionRole, { readonly options: RedisOptions; readonly retryStrategy: (times: number) => number | null }> = {
+  producer: {
+    options: { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, enableAutoPipelining: true },
+    retryStrategy: reconnectForever,
+  },
+  worker: { options: { maxRetriesPerRequest: null, enableOfflineQueue: true }, retryStrategy: reconnectForever },
+  cli: {
+    options: { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 1 },
+    retryStrategy: (times) => (times > 2 ? null : times * 200),
+  },
+};
 
 export function createRedis(url: string, role: ConnectionRole, logger: Logger, name: string, cluster = false): RedisClient {
-  const options: RedisOptions =
-    role === 'producer'
-      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, enableAutoPipelining: true }
-      : { maxRetriesPerRequest: null, enableOfflineQueue: true };
-  const retryStrategy = (times: number) => Math.min(times * 200, 2000);
+  const { options, retryStrategy } = ROLES[role];
   const redis: RedisClient = cluster
     ? new Cluster([nodeOf(url)], {
+        ...(options.lazyConnect ? { lazyConnect: true } : {}),
         redisOptions: { ...options, connectionName: name, ...credentialsOf(url) },
         enableOfflineQueue: options.enableOfflineQueue ?? true,
         clusterRetryStrategy: retryStrategy,
       })
-    : new Redis(url, { ...options, connectionName: name, lazyConnect: false, retryStrategy });
+    : new Redis(url, { lazyConnect: false, ...options, connectionName: name, retryStrategy });
   let lastError = '';
   redis.on('error', (error: Error) => {
     // ioredis emits one error per reconnect attempt; log each distinct message once per outage.
@@ -79,6 +93,28 @@ export const STARTUP_CONNECT_TIMEOUT_MS = 10_000;
 
 /** Retrying cannot fix these: fail at once. */
 const AUTH_FAILURE = /NOAUTH|WRONGPASS|invalid password|invalid username-password/i;
+
+/**
+ * A service's connection (ingress or workers), ready to use: REDIS_URL is required, and only this first connection is
+ * bounded (connectAtStartup); a connection that did not come up is closed rather than left retrying.
+ */
+export async function openServiceRedis(
+  url: string | null | undefined,
+  role: ConnectionRole,
+  logger: Logger,
+  name: string,
+  cluster = false,
+): Promise<RedisClient> {
+  if (!url) throw new Error('REDIS_URL is required (npm start provides an embedded Redis)');
+  const redis = createRedis(url, role, logger, name, cluster);
+  try {
+    await connectAtStartup(redis, url);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+  return redis;
+}
 
 /**
  * Waits, at start only, until `redis` is ready. A Redis that is not ready within `timeoutMs`, or refuses the

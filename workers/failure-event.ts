@@ -1,51 +1,54 @@
+import { EVENT_CODES } from '../shared/events/codes.js';
 import { orderAssociations, type ChannelEvent } from '../shared/events/event.js';
 import { FabricError } from '../shared/fabric/errors.js';
-import { JobStalledError } from '../shared/job-stalls.js';
-import type { JobData } from '../shared/queues.js';
+import { JobStalledError } from '../shared/jobs/stalls.js';
+import { JOB_KINDS, orderRefnums, type JobData } from '../shared/jobs/contract.js';
 import { ActionRejectedError } from './action-rejected.js';
-import { ACTION_NAMES } from './handlers.js';
 
-function refnumsOf(data: JobData): string[] {
-  const payload = data.payload as { refnum?: string; refnums?: string[] };
-  if (payload.refnum) return [payload.refnum];
-  return payload.refnums ?? [];
+/** What the error itself tells RetailOPS: its code, message, skus, and the facts an operator needs. */
+interface Cause {
+  readonly code: string;
+  readonly message: string;
+  readonly httpStatus: number | null;
+  readonly requestUrl: string | null;
+  readonly skus: readonly string[];
+  readonly diagnostic: Record<string, unknown>;
+}
+
+function causeOf(error: Error): Cause {
+  const none = { httpStatus: null, requestUrl: null, skus: [], diagnostic: {} };
+  if (error instanceof ActionRejectedError) return { ...none, code: error.code, message: error.message, skus: error.skus, diagnostic: error.diagnostic };
+  if (error instanceof JobStalledError) return { ...none, code: error.code, message: error.message, diagnostic: { stalls: error.stalls } };
+  if (error instanceof FabricError) {
+    // fabric's own code, else ours (no usable answer: TIMEOUT and the like), else its status: every FabricError the
+    // bridge makes carries one of the first two or a status.
+    return {
+      code: error.errorCode ?? `FABRIC_HTTP_${error.status}`,
+      message: error.message,
+      httpStatus: error.status,
+      requestUrl: error.details.requestUrl,
+      skus: [],
+      diagnostic: { retryable: error.transient },
+    };
+  }
+  // A fault of the bridge's own: its message is for the log (with the stack), not for RetailOPS.
+  return { ...none, code: EVENT_CODES.INTERNAL_ERROR, message: 'The channel action failed unexpectedly' };
 }
 
 /** The failure event RetailOPS receives for a job that failed for good; its id is the job's, so it is stored once. */
 export function failureEvent(jobId: string, data: JobData, error: Error, attempts: number): ChannelEvent {
-  const base = { jobId, attempts, requestId: data.meta.requestId };
-  let code = 'INTERNAL_ERROR';
-  let httpStatus: number | null = null;
-  let requestUrl: string | null = null;
-  let skus: readonly string[] = [];
-  let diagnostic: Record<string, unknown> = base;
-  if (error instanceof ActionRejectedError) {
-    code = error.code;
-    skus = error.skus;
-    diagnostic = { ...base, ...error.diagnostic };
-  } else if (error instanceof JobStalledError) {
-    code = error.code;
-    diagnostic = { ...base, stalls: error.stalls };
-  } else if (error instanceof FabricError) {
-    code = error.errorCode ?? (error.status ? `FABRIC_HTTP_${error.status}` : 'FABRIC_UNAVAILABLE');
-    httpStatus = error.status;
-    requestUrl = error.details.requestUrl;
-    diagnostic = { ...base, retryable: error.transient };
-  }
-  const [first, ...others] = refnumsOf(data);
+  const cause = causeOf(error);
+  const [first, ...others] = orderRefnums(data.kind, data.payload);
   return {
     id: `job-${jobId}`,
     severity: 'error',
-    action: ACTION_NAMES[data.kind],
-    code,
-    message:
-      error instanceof ActionRejectedError || error instanceof FabricError || error instanceof JobStalledError
-        ? error.message
-        : 'The channel action failed unexpectedly',
-    httpStatus,
-    requestUrl,
-    associations: [...orderAssociations(first ?? '', skus), ...others.map((refnum) => ({ type: 'order' as const, id: refnum }))],
-    diagnostic,
+    action: JOB_KINDS[data.kind].action,
+    code: cause.code,
+    message: cause.message,
+    httpStatus: cause.httpStatus,
+    requestUrl: cause.requestUrl,
+    associations: [...orderAssociations(first ?? '', cause.skus), ...others.map((refnum) => ({ type: 'order' as const, id: refnum }))],
+    diagnostic: { jobId, attempts, requestId: data.meta.requestId, ...cause.diagnostic },
     occurredAt: new Date().toISOString(),
   };
 }

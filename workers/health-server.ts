@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import { collectQueueMetrics } from '../shared/metrics-collect.js';
-import type { RunningWorkers } from './server.js';
+import type { RunningWorkers } from './start-workers.js';
 
 /**
  * A worker process's own small HTTP server (METRICS_PORT): GET /metrics, /healthz (the process answers) and /readyz

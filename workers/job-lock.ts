@@ -14,7 +14,7 @@ export class LockLostError extends Error {
  * The fence a worker passes before each change it sends to fabric (CallContext.beforeChange): the job's lock key must
  * still hold this attempt's token. BullMQ renews a lock only while it still holds it and a token is never reused, so
  * holding it now means no other worker has run the job since this attempt read the order. The signal (aborted by
- * workers/server.ts when BullMQ fails to renew the lock) answers without a round trip once the loss is known.
+ * workers/start-workers.ts when BullMQ fails to renew the lock) answers without a round trip once the loss is known.
  */
 export function jobLockFence(redis: RedisClient, job: Job, token: string | undefined, signal?: AbortSignal): () => Promise<void> {
   // BullMQ's key layout: `<prefix>:<queue>:<jobId>:lock` (Queue#toKey(jobId) + ':lock'), holding the worker's token.

@@ -1,9 +1,9 @@
 import closeWithGrace from 'close-with-grace';
-import { explainListenError, fallbackLogger, logStartupFailure } from '../scripts/startup.js';
+import { explainListenError, fallbackLogger, logStartupFailure } from '../shared/startup.js';
 import { loadConfig } from '../shared/config.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { startHealthServer } from './health-server.js';
-import { startWorkers } from './server.js';
+import { startWorkers } from './start-workers.js';
 
 let logger: Logger = fallbackLogger('worker');
 

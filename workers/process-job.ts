@@ -2,18 +2,18 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../shared/config.js';
 import type { EventStore } from '../shared/events/store.js';
-import { FabricError } from '../shared/fabric/errors.js';
+import type { FabricClients } from '../shared/fabric/clients.js';
 import type { InboxStore } from '../shared/inbox/store.js';
-import { JobStalledError } from '../shared/job-stalls.js';
+import { JobStalledError } from '../shared/jobs/stalls.js';
 import { failureCodeLabel, type Metrics } from '../shared/metrics.js';
 import type { JobLiveness, OrderLanes } from '../shared/order-lanes.js';
-import { JOB_KINDS, jobDataSchema, laneRefnum, type JobData, type JobKind, type QueueName } from '../shared/queues.js';
+import { JOB_KINDS, jobDataSchema, laneRefnum, type JobData, type JobKind, type QueueName } from '../shared/jobs/contract.js';
 import type { RedisClient } from '../shared/redis.js';
 import { ActionRejectedError } from './action-rejected.js';
-import type { FabricClients } from './fabric-clients.js';
 import { failureEvent } from './failure-event.js';
-import type { HandlerContext, HandlerResult, JobHandler } from './handler.js';
-import { HANDLERS } from './handlers.js';
+import { classifyFailure, currentAttempt } from './failure-policy.js';
+import type { HandlerContext, HandlerResult, JobHandler } from './handler-context.js';
+import { HANDLERS } from './handler-table.js';
 import { jobLockFence, LockLostError } from './job-lock.js';
 
 export interface ProcessorDeps {
@@ -33,94 +33,136 @@ export interface ProcessorDeps {
 /** How long a job whose order has an earlier action still running waits before it looks again. */
 const LANE_RECHECK_MS = 200;
 
-function isPermanent(error: unknown): boolean {
-  return error instanceof ActionRejectedError || error instanceof JobStalledError || (error instanceof FabricError && !error.transient);
+/** One run of a job, as the handler and the failure path both see it. */
+interface Attempt {
+  readonly job: Job;
+  readonly token: string | undefined;
+  readonly data: JobData;
+  readonly logger: Logger;
+  /** The job-lock fence (job-lock.ts): throws LockLostError once this worker no longer holds the job. */
+  readonly holdsJob: () => Promise<void>;
+  /** When the handler started (performance.now()), for the attempt's duration. */
+  started: number;
+  fabricCalls: number;
 }
 
 /**
- * Runs one job: parses its data, calls its handler, and decides what a failure means. A permanent failure, or a
- * transient one on the last attempt, stores a failure event for RetailOPS; permanent ones are not retried. A job taken
- * back from lost workers more than WORKER_MAX_STALLS times fails for good before it runs (JOB_STALLED). An attempt
- * that finds it no longer holds the job (job-lock.ts) stops there: no change to fabric, no event, no outcome.
+ * Runs one job: parses its data, waits for its order's turn, calls its handler, and acts on what failure-policy.ts
+ * makes of a failure. A permanent failure, or a transient one on the last attempt, stores a failure event for
+ * RetailOPS. A job taken back from lost workers more than WORKER_MAX_STALLS times fails for good before it runs
+ * (JOB_STALLED). An attempt that finds it no longer holds the job (job-lock.ts) stops there: no change to fabric, no
+ * event, no outcome.
  */
 export function buildProcessor(deps: ProcessorDeps) {
   return async (job: Job, token?: string, signal?: AbortSignal): Promise<JobResult> => {
     const data = parseJob(job);
     // requestId ties the job's lines to the webhook that created it.
-    const logger = deps.logger.child({ jobId: job.id, requestId: data.meta.requestId, queue: job.queueName, kind: data.kind, attempt: job.attemptsMade + 1 });
-    const refnum = laneRefnum(data.kind, data.payload);
-    if (refnum !== null && job.id) {
-      const entry = { queue: job.queueName as QueueName, jobId: job.id };
-      if (!(await deps.lanes.isTurn(data.meta.bindingKey, refnum, entry, deps.isLive))) {
-        // An earlier action of this order has not finished: wait without using an attempt.
-        await job.moveToDelayed(Date.now() + LANE_RECHECK_MS + Math.floor(Math.random() * LANE_RECHECK_MS), token);
-        throw new DelayedError();
-      }
-    }
-    let fabricCalls = 0;
-    const holdsJob = jobLockFence(deps.redis, job, token, signal);
-    const context: HandlerContext = {
-      jobId: job.id ?? '',
-      fabric: deps.fabricClients.for(data.meta.bindingKey),
-      call: { requestId: `${job.id}.${job.attemptsMade + 1}`, onRequest: () => void (fabricCalls += 1), beforeChange: holdsJob },
-      meta: data.meta,
-      logger,
-      inbox: deps.inbox,
-      events: deps.events,
-      config: deps.config,
-      metrics: deps.metrics,
-    };
-    const started = performance.now();
+    const logger = deps.logger.child({ jobId: job.id, requestId: data.meta.requestId, queue: job.queueName, kind: data.kind, attempt: currentAttempt(job) });
+    await waitTurn(deps, job, data, token);
+    const attempt: Attempt = { job, token, data, logger, holdsJob: jobLockFence(deps.redis, job, token, signal), started: 0, fabricCalls: 0 };
+    // Outside the failure policy: a binding this process does not know is a fault of its setup, not of the job.
+    const context = handlerContext(deps, attempt);
+    attempt.started = performance.now();
     try {
-      if (job.stalledCounter > deps.config.worker.maxStalls) throw new JobStalledError(job.stalledCounter);
-      const handler = HANDLERS[data.kind] as JobHandler<JobKind>;
-      const result = await handler(data.payload, context);
-      deps.metrics.jobDuration.observe({ queue: job.queueName, outcome: 'completed' }, (performance.now() - started) / 1000);
-      logger.info({ outcome: result.outcome, fabricCalls, ms: Math.round(performance.now() - started) }, 'job done');
-      return { ...result, fabricCalls };
+      return await runHandler(deps, attempt, context);
     } catch (error) {
-      if (error instanceof LockLostError) return lockLost(job, error, { logger, metrics: deps.metrics, fabricCalls, started });
-      if (error instanceof FabricError && error.errorCode === 'CIRCUIT_OPEN') {
-        // Nothing was sent: wait for the circuit's probe without spending one of the job's attempts.
-        logger.info({ retryAfterMs: error.details.retryAfterMs }, 'fabric circuit open: job waits');
-        await job.moveToDelayed(Date.now() + (error.details.retryAfterMs ?? 1000), token);
-        throw new DelayedError();
-      }
-      const failure = error instanceof Error ? error : new Error(String(error));
-      const permanent = isPermanent(failure);
-      const attempts = job.opts.attempts ?? 1;
-      const final = permanent || job.attemptsMade + 1 >= attempts;
-      const fields = { permanent, final, fabricCalls, ms: Math.round(performance.now() - started) };
-      deps.metrics.jobDuration.observe({ queue: job.queueName, outcome: final ? 'failed' : 'retried' }, (performance.now() - started) / 1000);
-      if (!final) {
-        deps.metrics.jobRetries.inc({ queue: job.queueName });
-        logger.warn({ err: failure, ...fields }, 'job attempt failed, will retry');
-        throw failure;
-      }
-      // What this attempt concluded may rest on a read another worker has since made stale: only a holder reports.
-      try {
-        await holdsJob();
-      } catch (fenced) {
-        if (fenced instanceof LockLostError) return lockLost(job, fenced, { logger, metrics: deps.metrics, fabricCalls, started });
-        throw fenced;
-      }
-      const event = failureEvent(job.id ?? '', data, failure, job.attemptsMade + 1);
-      deps.metrics.jobFailures.inc({ queue: job.queueName, code: failureCodeLabel(event.code) });
-      if (failure instanceof ActionRejectedError) {
-        // The channel said no (an unknown order, a shipped one): the expected end of such a job, not a fault in the
-        // bridge. A warning with the code is the whole story; a stack would only point into our own files.
-        logger.warn({ code: event.code, reason: failure.message, ...fields }, 'job failed for good');
-      } else if (failure instanceof JobStalledError) {
-        logger.error({ code: event.code, reason: failure.message, stalls: failure.stalls, ...fields }, 'job failed for good');
-      } else {
-        logger.error({ err: failure, code: event.code, ...fields }, 'job failed for good');
-      }
-      if (data.kind !== 'order.sync' && job.id) {
-        await deps.events.add({ clientId: data.meta.clientId, channelId: data.meta.channelId }, event);
-      }
-      throw finalError(failure, event.code, permanent);
+      return actOnFailure(deps, attempt, error);
     }
   };
+}
+
+/** An earlier action of the job's order has not finished: the job waits, without using an attempt. */
+async function waitTurn(deps: ProcessorDeps, job: Job, data: JobData, token: string | undefined): Promise<void> {
+  const refnum = laneRefnum(data.kind, data.payload);
+  if (refnum === null || !job.id) return;
+  const entry = { queue: job.queueName as QueueName, jobId: job.id };
+  if (await deps.lanes.isTurn(data.meta.bindingKey, refnum, entry, deps.isLive)) return;
+  await job.moveToDelayed(Date.now() + LANE_RECHECK_MS + Math.floor(Math.random() * LANE_RECHECK_MS), token);
+  throw new DelayedError();
+}
+
+function handlerContext(deps: ProcessorDeps, attempt: Attempt): HandlerContext {
+  const { job, data, logger } = attempt;
+  return {
+    jobId: job.id ?? '',
+    fabric: deps.fabricClients.for(data.meta.bindingKey),
+    call: { requestId: `${job.id}.${currentAttempt(job)}`, onRequest: () => void (attempt.fabricCalls += 1), beforeChange: attempt.holdsJob },
+    meta: data.meta,
+    logger,
+    inbox: deps.inbox,
+    events: deps.events,
+    config: deps.config,
+    metrics: deps.metrics,
+  };
+}
+
+async function runHandler(deps: ProcessorDeps, attempt: Attempt, context: HandlerContext): Promise<JobResult> {
+  const { job, data, logger } = attempt;
+  if (job.stalledCounter > deps.config.worker.maxStalls) throw new JobStalledError(job.stalledCounter);
+  const handler = HANDLERS[data.kind] as JobHandler<JobKind>;
+  const result = await handler(data.payload, context);
+  deps.metrics.jobDuration.observe({ queue: job.queueName, outcome: 'completed' }, (performance.now() - attempt.started) / 1000);
+  logger.info({ outcome: result.outcome, fabricCalls: attempt.fabricCalls, ms: Math.round(performance.now() - attempt.started) }, 'job done');
+  return { ...result, fabricCalls: attempt.fabricCalls };
+}
+
+/** Carries out classifyFailure's verdict. Never returns: BullMQ learns the outcome from what it throws. */
+async function actOnFailure(deps: ProcessorDeps, attempt: Attempt, error: unknown): Promise<never> {
+  const { job, logger } = attempt;
+  const verdict = classifyFailure(error, job);
+  const failure = error instanceof Error ? error : new Error(String(error));
+  switch (verdict.action) {
+    case 'abandon':
+      return lockLost(attempt, failure, deps.metrics);
+    case 'delay':
+      // Nothing was sent: wait for the circuit's probe without spending one of the job's attempts.
+      logger.info({ retryAfterMs: verdict.waitMs }, 'fabric circuit open: job waits');
+      await job.moveToDelayed(Date.now() + verdict.waitMs, attempt.token);
+      throw new DelayedError();
+    case 'retry': {
+      const fields = failedAttempt(deps, attempt, { permanent: false, final: false });
+      deps.metrics.jobRetries.inc({ queue: job.queueName });
+      logger.warn({ err: failure, ...fields }, 'job attempt failed, will retry');
+      throw failure;
+    }
+    case 'fail':
+      return failForGood(deps, attempt, failure, verdict.permanent);
+  }
+}
+
+/** Times a failed attempt, and gives the fields its log line carries. */
+function failedAttempt(deps: ProcessorDeps, { job, fabricCalls, started }: Attempt, verdict: { permanent: boolean; final: boolean }) {
+  const fields = { ...verdict, fabricCalls, ms: Math.round(performance.now() - started) };
+  deps.metrics.jobDuration.observe({ queue: job.queueName, outcome: verdict.final ? 'failed' : 'retried' }, (performance.now() - started) / 1000);
+  return fields;
+}
+
+/** The job is done with: its failure event is stored for RetailOPS and BullMQ records it as failed. */
+async function failForGood(deps: ProcessorDeps, attempt: Attempt, failure: Error, permanent: boolean): Promise<never> {
+  const { job, data, logger } = attempt;
+  const fields = failedAttempt(deps, attempt, { permanent, final: true });
+  // What this attempt concluded may rest on a read another worker has since made stale: only a holder reports.
+  try {
+    await attempt.holdsJob();
+  } catch (fenced) {
+    if (fenced instanceof LockLostError) return lockLost(attempt, fenced, deps.metrics);
+    throw fenced;
+  }
+  const event = failureEvent(job.id ?? '', data, failure, currentAttempt(job));
+  deps.metrics.jobFailures.inc({ queue: job.queueName, code: failureCodeLabel(event.code) });
+  if (failure instanceof ActionRejectedError) {
+    // The channel said no (an unknown order, a shipped one): the expected end of such a job, not a fault in the
+    // bridge. A warning with the code is the whole story; a stack would only point into our own files.
+    logger.warn({ code: event.code, reason: failure.message, ...fields }, 'job failed for good');
+  } else if (failure instanceof JobStalledError) {
+    logger.error({ code: event.code, reason: failure.message, stalls: failure.stalls, ...fields }, 'job failed for good');
+  } else {
+    logger.error({ err: failure, code: event.code, ...fields }, 'job failed for good');
+  }
+  if (data.kind !== 'order.sync' && job.id) {
+    await deps.events.add({ clientId: data.meta.clientId, channelId: data.meta.channelId }, event);
+  }
+  throw finalError(failure, event.code, permanent);
 }
 
 /**
@@ -128,11 +170,7 @@ export function buildProcessor(deps: ProcessorDeps) {
  * one error after which BullMQ leaves the job alone (it cannot move a job whose lock it lacks, and must not: the job
  * is another attempt's now). Never returns.
  */
-function lockLost(
-  job: Job,
-  error: LockLostError,
-  { logger, metrics, fabricCalls, started }: { logger: Logger; metrics: Metrics; fabricCalls: number; started: number },
-): never {
+function lockLost({ job, logger, fabricCalls, started }: Attempt, error: Error, metrics: Metrics): never {
   metrics.jobLocksLost.inc({ queue: job.queueName });
   logger.warn(
     { reason: error.message, fabricCalls, ms: Math.round(performance.now() - started) },

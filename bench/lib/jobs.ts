@@ -1,8 +1,8 @@
 import type { Queue } from 'bullmq';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../shared/config.js';
-import { JobQueues } from '../../shared/job-queues.js';
-import type { JobMeta } from '../../shared/queues.js';
+import { JobQueues } from '../../shared/jobs/producer.js';
+import type { JobMeta } from '../../shared/jobs/contract.js';
 import { closeRedis, createRedis, waitForReady } from '../../shared/redis.js';
 import type { Scope } from './scope.js';
 import { TOKENS_ENV, fabricEnv } from './services.js';

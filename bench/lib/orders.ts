@@ -2,7 +2,7 @@ import { demoOrderId, demoOrderInputs } from '../../sandbox/demo-orders.js';
 import type { SandboxClient, SandboxOrderInput } from '../../sandbox/client.js';
 import { buildDemoOrders } from '../../sandbox/state.js';
 import { fabricOrderSchema } from '../../shared/fabric/schemas.js';
-import { toChannelOrder } from '../../workers/order/map-order.js';
+import { toChannelOrder } from '../../shared/inbox/map-order.js';
 import { mapLimit } from './util.js';
 
 /**

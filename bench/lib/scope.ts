@@ -1,7 +1,5 @@
-/**
- * Cleanup that runs even when a benchmark fails: every resource a benchmark starts registers its stop with the
- * benchmark's Scope, and the Scope stops them in reverse order. The runner closes the active scopes on SIGINT/SIGTERM.
- */
+// Cleanup that runs even when a benchmark fails: every resource a benchmark starts registers its stop with the
+// benchmark's Scope, and the Scope stops them in reverse order. The runner closes the active scopes on SIGINT/SIGTERM.
 const open = new Set<Scope>();
 
 export class Scope {

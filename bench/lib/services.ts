@@ -96,8 +96,11 @@ function entryPoint(source: string): { args: string[]; file: string } {
   return { args: ['--import', 'tsx'], file: source };
 }
 
-/** One process per service (node, not a wrapper), so its pid is the service: RSS, CPU time, signals. */
-export function spawnService(scope: Scope, name: string, source: string, options: SpawnOptions): Child {
+/**
+ * One process per service (node, not a wrapper), so its pid is the service: RSS, CPU time, signals. The scope stops it
+ * (SIGTERM, then SIGKILL after 15 s).
+ */
+export function spawnScopedChild(scope: Scope, name: string, source: string, options: SpawnOptions): Child {
   const devNull = options.stdout === 'null' ? openSync('/dev/null', 'w') : null;
   const entry = entryPoint(source);
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry.args, entry.file, ...(options.args ?? [])], {
@@ -257,7 +260,7 @@ export interface RunningSandbox {
 /** The fabric sandbox in a process of its own (it stands for a remote API), its logger off. */
 export async function startSandboxChild(scope: Scope, latencyMs = 0): Promise<RunningSandbox> {
   const port = await freePort();
-  const child = spawnService(scope, 'sandbox', 'sandbox/main.ts', {
+  const child = spawnScopedChild(scope, 'sandbox', 'sandbox/main.ts', {
     env: { SANDBOX_HOST: '127.0.0.1', SANDBOX_PORT: String(port), SANDBOX_LOG_LEVEL: 'silent' },
     stdout: 'null',
   });
@@ -333,7 +336,7 @@ function serviceEnv(options: ServiceEnv): Record<string, string> {
 /** The real ingress (`npm run ingress`), logging at info to /dev/null as it would to stdout in production. */
 export async function startIngressChild(scope: Scope, options: ServiceEnv): Promise<{ url: string; child: Child }> {
   const port = await freePort();
-  const child = spawnService(scope, 'ingress', 'ingress/main.ts', {
+  const child = spawnScopedChild(scope, 'ingress', 'ingress/main.ts', {
     env: { ...serviceEnv(options), PORT: String(port) },
     stdout: 'null',
     ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
@@ -366,7 +369,7 @@ export async function startWorkerChildren(
     WORKER_CONCURRENCY: String(options.concurrency),
   };
   const workers = Array.from({ length: options.processes }, (_, index) =>
-    spawnService(scope, `worker ${index + 1}`, 'workers/main.ts', {
+    spawnScopedChild(scope, `worker ${index + 1}`, 'workers/main.ts', {
       env,
       stdout: 'null',
       ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
@@ -399,7 +402,7 @@ export async function startBareHttp(
   mode: 'route' | 'add',
   options: { redisUrl: string; prefix: string; nodeArgs?: readonly string[] },
 ): Promise<{ url: string; child: Child }> {
-  const child = spawnService(scope, `bare ${mode}`, 'bench/servers/bare-http.ts', {
+  const child = spawnScopedChild(scope, `bare ${mode}`, 'bench/servers/bare-http.ts', {
     env: { REDIS_URL: options.redisUrl, QUEUE_PREFIX: options.prefix, BARE_MODE: mode },
     stdout: 'pipe',
     ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
@@ -414,7 +417,7 @@ export async function startBareWorker(
   redis: BenchRedis,
   options: { prefix: string; queue: string; concurrency: number },
 ): Promise<Child> {
-  const child = spawnService(scope, 'bare worker', 'bench/servers/bare-worker.ts', {
+  const child = spawnScopedChild(scope, 'bare worker', 'bench/servers/bare-worker.ts', {
     env: { REDIS_URL: redis.url, QUEUE_PREFIX: options.prefix, BARE_QUEUE: options.queue, BARE_CONCURRENCY: String(options.concurrency) },
     stdout: 'pipe',
   });

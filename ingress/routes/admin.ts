@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { tokensEqual } from '../auth.js';
+import { tokensEqual } from '../../shared/tokens.js';
 import type { IngressDeps } from '../context.js';
 
 export const ADMIN_BASE_PATH = '/admin/queues';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { orderUpdateRequest, type OrderUpdateRequest } from '../../shared/retailops/seed-requests.js';
-import type { JobPayload } from '../../shared/queues.js';
+import type { JobPayload } from '../../shared/jobs/contract.js';
 import type { IngressDeps } from '../context.js';
 import { registerEnqueueWebhook } from '../webhook.js';
 

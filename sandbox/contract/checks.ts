@@ -3,7 +3,7 @@
 // of its status. What fails is kept as a violation (GET /_sandbox/contract-violations), so a test stack can fail a
 // suite whose bridge sent, or whose sandbox answered, something fabric would not have.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ErrorCodes, FabricError } from '../errors.js';
+import { ErrorCodes, SandboxApiError } from '../errors.js';
 import type { LedgerKind } from '../types.js';
 import type { ContractProblem, ContractValidator } from './contract.js';
 
@@ -100,7 +100,7 @@ function push<T>(list: T[], entry: T): void {
  * fabric's 400, as its OpenAPI example shows it (fabric-orders-openapi.yml, update-status 400): SERVICE-4003 naming
  * the missing fields when any are missing, else SERVICE-4002 naming the invalid ones, one nested error per field.
  */
-export function contractRefusal(problems: readonly ContractProblem[]): FabricError {
+export function contractRefusal(problems: readonly ContractProblem[]): SandboxApiError {
   const missing = problems.filter((problem) => problem.kind === 'missing');
   const invalid = problems.filter((problem) => problem.kind === 'invalid');
   const nested = problems.map((problem) => ({
@@ -114,10 +114,10 @@ export function contractRefusal(problems: readonly ContractProblem[]): FabricErr
   }));
   if (missing.length > 0) {
     const fields = missing.map((problem) => `\`${problem.field}\``).join(', ');
-    return new FabricError(400, ErrorCodes.missingParameter, `Mandatory param(s): ${fields} is/are missing`, nested);
+    return new SandboxApiError(400, ErrorCodes.missingParameter, `Mandatory param(s): ${fields} is/are missing`, nested);
   }
   const fields = invalid.map((problem) => `'${problem.field}'`).join(', ');
-  return new FabricError(400, ErrorCodes.invalidValue, `Invalid value(s) specified for ${fields}`, nested);
+  return new SandboxApiError(400, ErrorCodes.invalidValue, `Invalid value(s) specified for ${fields}`, nested);
 }
 
 const pathOf = (request: FastifyRequest): string => request.url.split('?')[0] ?? request.url;

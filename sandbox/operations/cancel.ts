@@ -1,9 +1,9 @@
 // fabric's cancel action as a pure function of the order and the request: whole-order (no items)
 // or item-level, validated completely before anything changes.
 import { z } from 'zod';
-import { ErrorCodes, FabricError, invalidValue } from '../errors.js';
-import { openQuantity } from '../status.js';
-import type { FabricOrder } from '../types.js';
+import { ErrorCodes, invalidValue, SandboxApiError } from '../errors.js';
+import { openBalance } from '../status.js';
+import type { StoredOrder } from '../types.js';
 import { nextRevision, quantitiesByLineItem } from './revision.js';
 import { removeCancelledUnits } from '../totals.js';
 
@@ -31,21 +31,21 @@ export const cancelRequestSchema = z.looseObject({
 
 export type CancelRequest = z.output<typeof cancelRequestSchema>;
 
-const alreadyCancelled = (): FabricError =>
-  new FabricError(412, ErrorCodes.orderAlreadyCancelled, 'Order already cancelled');
+const alreadyCancelled = (): SandboxApiError =>
+  new SandboxApiError(412, ErrorCodes.orderAlreadyCancelled, 'Order already cancelled');
 
-const nothingToCancel = (errors: unknown[] = []): FabricError =>
-  new FabricError(412, ErrorCodes.noLineItemToCancel, 'No line item available for cancellation', errors);
+const nothingToCancel = (errors: unknown[] = []): SandboxApiError =>
+  new SandboxApiError(412, ErrorCodes.noLineItemToCancel, 'No line item available for cancellation', errors);
 
-const quantityNotAvailable = (errors: unknown[]): FabricError =>
-  new FabricError(412, ErrorCodes.quantityNotCancellable, 'Quantity not available for cancellation', errors);
+const quantityNotAvailable = (errors: unknown[]): SandboxApiError =>
+  new SandboxApiError(412, ErrorCodes.quantityNotCancellable, 'Quantity not available for cancellation', errors);
 
 /** Which units to cancel: every open unit, or exactly the requested ones after validation. */
-function unitsToCancel(order: FabricOrder, request: CancelRequest): Map<string, number> {
+function unitsToCancel(order: StoredOrder, request: CancelRequest): Map<string, number> {
   if (request.items === undefined) {
     const open = new Map<string, number>();
     for (const item of order.items) {
-      const quantity = openQuantity(item);
+      const quantity = openBalance(item);
       if (quantity > 0) open.set(item.lineItemId, quantity);
     }
     if (open.size === 0) throw nothingToCancel();
@@ -68,7 +68,7 @@ function unitsToCancel(order: FabricOrder, request: CancelRequest): Map<string, 
   const requested = quantitiesByLineItem(request.items, (i) => i.lineItemId, (i) => i.quantity);
   for (const [lineItemId, quantity] of requested) {
     const item = order.items.find((candidate) => candidate.lineItemId === lineItemId);
-    const available = item === undefined ? 0 : openQuantity(item);
+    const available = item === undefined ? 0 : openBalance(item);
     if (item === undefined || available === 0) {
       throw nothingToCancel([{ lineItemId, reason: item === undefined ? 'line item not found' : 'no open quantity' }]);
     }
@@ -77,7 +77,7 @@ function unitsToCancel(order: FabricOrder, request: CancelRequest): Map<string, 
   return requested;
 }
 
-export function applyCancel(current: FabricOrder, request: CancelRequest, now: string): FabricOrder {
+export function applyCancel(current: StoredOrder, request: CancelRequest, now: string): StoredOrder {
   if (current.statusCode === 'ORDER_CANCELLED') throw alreadyCancelled();
   const units = unitsToCancel(current, request);
   const order = structuredClone(current);

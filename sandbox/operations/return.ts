@@ -4,8 +4,8 @@
 import { z } from 'zod';
 import { invalidValue } from '../errors.js';
 import { lineAmount, sumAmounts } from '../money.js';
-import { returnableQuantity } from '../status.js';
-import type { FabricOrder, FabricReturnRecord, FabricReturnResponse, FabricShipmentItem } from '../types.js';
+import { returnableBalance } from '../status.js';
+import type { FabricReturnRecord, FabricReturnResponse, FabricShipmentItem, StoredOrder } from '../types.js';
 import { nextRevision, quantitiesByLineItem } from './revision.js';
 
 const amount = z.number().finite().min(0);
@@ -32,12 +32,12 @@ export const returnRequestSchema = z.looseObject({
 export type ReturnRequest = z.output<typeof returnRequestSchema>;
 
 export interface ReturnOutcome {
-  order: FabricOrder;
+  order: StoredOrder;
   response: FabricReturnResponse;
 }
 
 /** The shipment line a return item names, or a 400 that says which part of the reference is wrong. */
-function shipmentLine(order: FabricOrder, item: ReturnRequest['items'][number]): FabricShipmentItem {
+function shipmentLine(order: StoredOrder, item: ReturnRequest['items'][number]): FabricShipmentItem {
   const shipment = order.shipments.find((candidate) => candidate.shipmentId === item.shipmentId);
   if (shipment === undefined) {
     throw invalidValue(`Shipment ${item.shipmentId} not found on order ${order.orderNumber}`, [{ shipmentId: item.shipmentId }]);
@@ -52,14 +52,14 @@ function shipmentLine(order: FabricOrder, item: ReturnRequest['items'][number]):
   return line;
 }
 
-function assertReturnable(order: FabricOrder, request: ReturnRequest): void {
+function assertReturnable(order: StoredOrder, request: ReturnRequest): void {
   const requested = quantitiesByLineItem(request.items, (i) => i.orderLineItemId, (i) => i.quantity);
   for (const [lineItemId, quantity] of requested) {
     const item = order.items.find((candidate) => candidate.lineItemId === lineItemId);
     if (item === undefined) {
       throw invalidValue(`Line item ${lineItemId} not found on order ${order.orderNumber}`, [{ lineItemId }]);
     }
-    const available = returnableQuantity(item);
+    const available = returnableBalance(item);
     if (quantity > available) {
       throw invalidValue(
         `Line item ${lineItemId} has ${available} returnable unit(s), ${quantity} requested`,
@@ -82,7 +82,7 @@ function assertReturnable(order: FabricOrder, request: ReturnRequest): void {
   }
 }
 
-export function applyReturn(current: FabricOrder, request: ReturnRequest, now: string): ReturnOutcome {
+export function applyReturn(current: StoredOrder, request: ReturnRequest, now: string): ReturnOutcome {
   assertReturnable(current, request);
   const order = structuredClone(current);
 

@@ -1,8 +1,8 @@
 // The bookkeeping every successful order action ends with, in one place so no action forgets it.
 import { applyDerivedStatus } from '../status.js';
-import type { FabricOrder } from '../types.js';
+import type { StoredOrder } from '../types.js';
 
-export function nextRevision(order: FabricOrder, now: string): FabricOrder {
+export function nextRevision(order: StoredOrder, now: string): StoredOrder {
   order.version += 1;
   order.updatedAt = now;
   applyDerivedStatus(order);

@@ -2,9 +2,9 @@
 // The order keeps its shipments (fabric keeps them in its Shipments service) so that returns can be
 // checked against the shipment lines they name.
 import { z } from 'zod';
-import { ErrorCodes, FabricError, invalidValue } from '../errors.js';
-import { openQuantity } from '../status.js';
-import type { FabricCarton, FabricOrder, FabricShipmentRecord, FabricShipmentResponse } from '../types.js';
+import { ErrorCodes, invalidValue, SandboxApiError } from '../errors.js';
+import { openBalance } from '../status.js';
+import type { FabricCarton, FabricShipmentRecord, FabricShipmentResponse, StoredOrder } from '../types.js';
 import { nextRevision, quantitiesByLineItem } from './revision.js';
 
 const stringish = z.union([z.string().min(1), z.number()]).transform(String);
@@ -44,12 +44,12 @@ export function shipmentOrderNumber(request: ShipmentRequest): string {
 }
 
 export interface ShipmentOutcome {
-  order: FabricOrder;
+  order: StoredOrder;
   shipment: FabricShipmentRecord;
 }
 
 export function applyShipment(
-  current: FabricOrder,
+  current: StoredOrder,
   request: ShipmentRequest,
   shipmentId: string,
   now: string,
@@ -61,7 +61,7 @@ export function applyShipment(
     if (item === undefined) {
       throw invalidValue(`Line item ${lineItemId} not found on order ${current.orderNumber}`, [{ lineItemId }]);
     }
-    const available = openQuantity(item);
+    const available = openBalance(item);
     if (quantity > available) {
       throw invalidValue(
         `Line item ${lineItemId} has ${available} unit(s) open for shipment, ${quantity} requested`,
@@ -82,8 +82,8 @@ export function applyShipment(
  * fabric documents no 409 for create-order-shipment (201, 400, 401, 500), so a shipment number already used is a
  * 400 with fabric's "already created" code; a caller learns what exists by reading the shipments, not from this.
  */
-export const shipmentAlreadyCreated = (shipmentNumber: string): FabricError =>
-  new FabricError(400, ErrorCodes.alreadyExists, `Shipment ${shipmentNumber} already created`);
+export const shipmentAlreadyCreated = (shipmentNumber: string): SandboxApiError =>
+  new SandboxApiError(400, ErrorCodes.alreadyExists, `Shipment ${shipmentNumber} already created`);
 
 /**
  * fabric numbers the lines of a shipment itself: the create request has no shipment line id to send. Nothing has
@@ -124,7 +124,7 @@ function shipmentRecord(
  * Units an order was created with as already shipped (the demo order 496's line 7395) came from a shipment in
  * fabric: without one, a return could not name the shipment and shipment line it takes them from.
  */
-export function initialShipment(order: FabricOrder, shipmentId: string): FabricShipmentRecord | null {
+export function initialShipment(order: StoredOrder, shipmentId: string): FabricShipmentRecord | null {
   const shipped = order.items.filter((item) => item.shippedQuantity > 0);
   if (shipped.length === 0) return null;
   const items = shipped.map((item) => ({ lineItemId: item.lineItemId, shippedQuantity: item.shippedQuantity, orderNumber: order.orderNumber, sku: item.sku }));

@@ -1,7 +1,7 @@
 // fabric's update-attributes action: a shallow merge, then removals (so a key both set and
 // removed in one call ends up removed).
 import { z } from 'zod';
-import type { FabricOrder } from '../types.js';
+import type { StoredOrder } from '../types.js';
 import { nextRevision } from './revision.js';
 
 export const updateAttributesRequestSchema = z.looseObject({
@@ -11,7 +11,7 @@ export const updateAttributesRequestSchema = z.looseObject({
 
 export type UpdateAttributesRequest = z.output<typeof updateAttributesRequestSchema>;
 
-export function applyAttributeUpdate(current: FabricOrder, request: UpdateAttributesRequest, now: string): FabricOrder {
+export function applyAttributeUpdate(current: StoredOrder, request: UpdateAttributesRequest, now: string): StoredOrder {
   const order = structuredClone(current);
   const attributes: Record<string, unknown> = { ...order.attributes, ...request.attributes };
   for (const key of request.keysToRemove ?? []) delete attributes[key];

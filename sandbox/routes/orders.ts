@@ -1,7 +1,7 @@
 // Order documents: create, fetch by number or id, search, and the update-attributes action.
 import type { FastifyPluginAsync } from 'fastify';
 import type { SandboxContext } from '../context.js';
-import { ErrorCodes, FabricError } from '../errors.js';
+import { ErrorCodes, SandboxApiError } from '../errors.js';
 import { applyAttributeUpdate, updateAttributesRequestSchema } from '../operations/update-attributes.js';
 import { searchBodySchema, searchOrders, searchQuerySchema } from '../search.js';
 import { parseWith } from '../validation.js';
@@ -48,7 +48,7 @@ export function buildOrderRoutes(ctx: SandboxContext): FastifyPluginAsync {
       // fabric documents 200/400/401/500 for update-attributes, no 404: an unknown order is a 400 with the
       // "does not exist" code (SERVICE-4004).
       const order = ctx.state.findByNumber(request.params.orderNumber);
-      if (order === undefined) throw new FabricError(400, ErrorCodes.notFound, `Order ${request.params.orderNumber} not found`);
+      if (order === undefined) throw new SandboxApiError(400, ErrorCodes.notFound, `Order ${request.params.orderNumber} not found`);
       return ctx.state.commit(applyAttributeUpdate(order, body, ctx.nowIso()));
     });
   };

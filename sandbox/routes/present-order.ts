@@ -2,15 +2,15 @@
 // sandbox keeps them on its order record so that returns can be checked against them, and takes them off every
 // /v3 answer here, so that no caller can come to rely on a field real fabric never sends.
 import type { FastifyInstance } from 'fastify';
-import type { FabricOrder } from '../types.js';
+import type { StoredOrder } from '../types.js';
 
-type OrderDocument = Omit<FabricOrder, 'shipments'>;
+type OrderDocument = Omit<StoredOrder, 'shipments'>;
 
-function isOrderRecord(value: unknown): value is FabricOrder {
+function isOrderRecord(value: unknown): value is StoredOrder {
   return value !== null && typeof value === 'object' && 'orderNumber' in value && 'shipments' in value && 'items' in value;
 }
 
-function present(order: FabricOrder): OrderDocument {
+function present(order: StoredOrder): OrderDocument {
   const { shipments: _kept, ...document } = order;
   return document;
 }

@@ -4,7 +4,7 @@ import type { SandboxContext } from '../context.js';
 import { orderNotFound } from '../errors.js';
 import { buildOrder } from '../order-factory.js';
 import { orderInputSchema } from '../order-input.js';
-import type { FabricOrder, LedgerKind } from '../types.js';
+import type { LedgerKind, StoredOrder } from '../types.js';
 import { parseWith } from '../validation.js';
 
 /** First value of a header, or undefined when absent or empty. */
@@ -21,20 +21,20 @@ export function rawField(body: unknown, key: string): string | null {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
 }
 
-export function requireOrderByNumber(ctx: SandboxContext, orderNumber: string): FabricOrder {
+export function requireOrderByNumber(ctx: SandboxContext, orderNumber: string): StoredOrder {
   const order = ctx.state.findByNumber(orderNumber);
   if (order === undefined) throw orderNotFound(orderNumber);
   return order;
 }
 
-export function requireOrderById(ctx: SandboxContext, orderId: string): FabricOrder {
+export function requireOrderById(ctx: SandboxContext, orderId: string): StoredOrder {
   const order = ctx.state.findById(orderId);
   if (order === undefined) throw orderNotFound(orderId);
   return order;
 }
 
 /** Shared by POST /v3/orders and the unauthenticated /_sandbox/orders hook. */
-export function createOrderFromBody(ctx: SandboxContext, body: unknown, channelId: string | undefined): FabricOrder {
+export function createOrderFromBody(ctx: SandboxContext, body: unknown, channelId: string | undefined): StoredOrder {
   const input = parseWith(orderInputSchema, body, 'body');
   return ctx.state.insert(buildOrder(input, { now: ctx.nowIso(), channelId: channelId ?? '12' }));
 }

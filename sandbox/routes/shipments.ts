@@ -13,7 +13,7 @@ import {
 } from '../operations/shipment.js';
 import { searchShipments, shipmentSearchBodySchema, shipmentSearchQuerySchema } from '../shipment-search.js';
 import { parseWith } from '../validation.js';
-import { ErrorCodes, FabricError } from '../errors.js';
+import { ErrorCodes, SandboxApiError } from '../errors.js';
 import { trackCall } from './request-helpers.js';
 
 /** The order number of an unvalidated body, so even a rejected shipment is attributed in the ledger. */
@@ -37,7 +37,7 @@ export function buildShipmentRoutes(ctx: SandboxContext): FastifyPluginAsync {
       const orderNumber = shipmentOrderNumber(body);
       // fabric documents no 404 here (201/400/401/500): an unknown order is a 400 with the "does not exist" code.
       const current = ctx.state.findByNumber(orderNumber);
-      if (current === undefined) throw new FabricError(400, ErrorCodes.notFound, `Order ${orderNumber} not found`);
+      if (current === undefined) throw new SandboxApiError(400, ErrorCodes.notFound, `Order ${orderNumber} not found`);
       const { order, shipment } = applyShipment(current, body, newObjectId(), ctx.nowIso());
       ctx.state.commitShipment(order, shipment.shipmentNumber);
       return reply.code(201).send(shipmentResponse(shipment, orderNumber));

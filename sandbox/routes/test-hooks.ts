@@ -5,7 +5,7 @@ import type { SandboxContext } from '../context.js';
 import { invalidValue, orderNotFound } from '../errors.js';
 import { applyRelease } from '../hold.js';
 import { newObjectId } from '../ids.js';
-import type { FabricOrder } from '../types.js';
+import type { StoredOrder } from '../types.js';
 import { faultConfigInputSchema } from '../faults.js';
 import { parseWith } from '../validation.js';
 import { createOrderFromBody } from './request-helpers.js';
@@ -41,7 +41,7 @@ export function buildTestHookRoutes(ctx: SandboxContext): FastifyPluginAsync {
       const order = rawOrder(request.body);
       // The sandbox's own bookkeeping lists (not read by the bridge) exist on every stored order.
       const stored = { shipments: [], returns: [], ...order, orderId: order.orderId ?? newObjectId() };
-      return reply.code(201).send(ctx.state.insert(stored as unknown as FabricOrder));
+      return reply.code(201).send(ctx.state.insert(stored as unknown as StoredOrder));
     });
 
     // Replaces an order with the body as sent (same orderNumber, orderId kept): a change made in fabric by someone
@@ -51,7 +51,7 @@ export function buildTestHookRoutes(ctx: SandboxContext): FastifyPluginAsync {
       if (current === undefined) throw orderNotFound(request.params.orderNumber);
       const order = rawOrder(request.body);
       if (order.orderNumber !== current.orderNumber) throw invalidValue('orderNumber cannot change');
-      return ctx.state.commit({ shipments: current.shipments, returns: current.returns, ...order, orderId: current.orderId } as FabricOrder);
+      return ctx.state.commit({ shipments: current.shipments, returns: current.returns, ...order, orderId: current.orderId } as StoredOrder);
     });
 
     app.post<{ Params: { orderNumber: string } }>('/orders/:orderNumber/release', async (request) => {

@@ -1,8 +1,8 @@
 import type { ChannelEvent, EventScope } from '../../shared/events/event.js';
+import { eventKeyPattern, parseEventKey, scanKeys } from '../../shared/keys.js';
 import { limitOption, noPositionals, stringOption, type Command, type ParsedInput } from './lib/command.js';
 import { EXIT, UsageError, type OpsDeps } from './lib/core.js';
 import { plural, table } from './lib/format.js';
-import { globEscape, keyParts, scanKeys } from './lib/scan.js';
 
 export interface EventScopeSummary extends EventScope {
   readonly pending: number;
@@ -13,13 +13,11 @@ export interface EventScopeSummary extends EventScope {
  * shared/events/store.ts (parts URI-encoded by shared/keys.ts). A scope whose events were all delivered has no key.
  */
 export async function listEventScopes(deps: Pick<OpsDeps, 'redis' | 'prefix'>): Promise<EventScopeSummary[]> {
-  const head = `${deps.prefix}:events:`;
-  const keys = await scanKeys(deps.redis, `${globEscape(head)}*:order`);
-  const scopes: { key: string; clientId: string; channelId: string }[] = [];
-  for (const key of keys) {
-    const parts = keyParts(key, head, ':order', 2);
-    if (parts) scopes.push({ key, clientId: parts[0] as string, channelId: parts[1] as string });
-  }
+  const keys = await scanKeys(deps.redis, eventKeyPattern(deps.prefix, 'order'));
+  const scopes = keys.flatMap((key) => {
+    const ids = parseEventKey(deps.prefix, key, 'order');
+    return ids ? [{ key, ...ids }] : [];
+  });
   const counts = await Promise.all(scopes.map((scope) => deps.redis.zcard(scope.key)));
   return scopes
     .map((scope, index) => ({ clientId: scope.clientId, channelId: scope.channelId, pending: counts[index] ?? 0 }))

@@ -1,4 +1,4 @@
-import type { QueueName } from '../../shared/queues.js';
+import type { QueueName } from '../../shared/jobs/contract.js';
 import { atMostOnePositional, queueOption, QUEUE_OPTION_HELP, type Command } from './lib/command.js';
 import { EXIT, OpsError, UsageError, type OpsDeps } from './lib/core.js';
 import { table } from './lib/format.js';

@@ -1,4 +1,4 @@
-import type { QueueName } from '../../shared/queues.js';
+import type { QueueName } from '../../shared/jobs/contract.js';
 import { limitOption, noPositionals, queueOption, QUEUE_OPTION_HELP, stringOption, type Command } from './lib/command.js';
 import { EXIT, type OpsDeps } from './lib/core.js';
 import { plural, table } from './lib/format.js';

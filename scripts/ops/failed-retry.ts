@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
-import { forgetStalls } from '../../shared/job-stalls.js';
-import type { QueueName } from '../../shared/queues.js';
+import { forgetStalls } from '../../shared/jobs/stalls.js';
+import type { QueueName } from '../../shared/jobs/contract.js';
 import type { RedisClient } from '../../shared/redis.js';
 import { atMostOnePositional, queueOption, QUEUE_OPTION_HELP, type Command } from './lib/command.js';
 import { EXIT, OpsError, UsageError, type OpsDeps } from './lib/core.js';

@@ -1,7 +1,7 @@
+import { inboxKeyPattern, parseInboxKey, scanKeys } from '../../shared/keys.js';
 import { limitOption, noPositionals, stringOption, type Command } from './lib/command.js';
 import { EXIT, type OpsDeps } from './lib/core.js';
 import { plural, table } from './lib/format.js';
-import { globEscape, keyParts, scanKeys } from './lib/scan.js';
 
 export interface InboxOrderRow {
   readonly refnum: string;
@@ -24,9 +24,8 @@ export interface InboxBindingReport {
 
 /** Bindings with pending orders in Redis (`<prefix>:inbox:<binding>:pending`), plus the configured ones. */
 async function bindingKeys(deps: Pick<OpsDeps, 'redis' | 'prefix' | 'bindings'>): Promise<string[]> {
-  const head = `${deps.prefix}:inbox:`;
-  const keys = await scanKeys(deps.redis, `${globEscape(head)}*:pending`);
-  const found = keys.flatMap((key) => keyParts(key, head, ':pending', 1) ?? []);
+  const keys = await scanKeys(deps.redis, inboxKeyPattern(deps.prefix, 'pending'));
+  const found = keys.flatMap((key) => parseInboxKey(deps.prefix, key, 'pending') ?? []);
   return [...new Set([...deps.bindings, ...found])].sort();
 }
 

@@ -1,5 +1,5 @@
 import { oldestBacklogJob } from '../../shared/metrics-collect.js';
-import { QUEUE_NAMES, type QueueName } from '../../shared/queues.js';
+import { QUEUE_NAMES, type QueueName } from '../../shared/jobs/contract.js';
 import { noPositionals, queueOption, QUEUE_OPTION_HELP, type Command } from './lib/command.js';
 import { EXIT, type OpsDeps } from './lib/core.js';
 import { table } from './lib/format.js';

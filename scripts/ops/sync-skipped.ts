@@ -1,8 +1,8 @@
 import type { SkippedOrder } from '../../shared/inbox/store.js';
+import { inboxKeyPattern, parseInboxKey, scanKeys, type InboxKeyName } from '../../shared/keys.js';
 import { noPositionals, stringOption, type Command } from './lib/command.js';
 import { EXIT, type OpsDeps } from './lib/core.js';
 import { plural, table } from './lib/format.js';
-import { globEscape, keyParts, scanKeys } from './lib/scan.js';
 
 export interface SkippedBindingReport {
   /** Channel binding key: "default" in single-channel mode, "<client>/<channel>" with CHANNELS_FILE. */
@@ -17,9 +17,9 @@ export interface SkippedBindingReport {
 
 /** Bindings with skipped or held orders in Redis, plus the configured ones. */
 async function bindingKeys(deps: Pick<OpsDeps, 'redis' | 'prefix' | 'bindings'>): Promise<string[]> {
-  const head = `${deps.prefix}:inbox:`;
+  const names: InboxKeyName[] = ['skipped', 'held'];
   const found = await Promise.all(
-    [':skipped', ':held'].map(async (tail) => (await scanKeys(deps.redis, `${globEscape(head)}*${tail}`)).flatMap((key) => keyParts(key, head, tail, 1) ?? [])),
+    names.map(async (name) => (await scanKeys(deps.redis, inboxKeyPattern(deps.prefix, name))).flatMap((key) => parseInboxKey(deps.prefix, key, name) ?? [])),
   );
   return [...new Set([...deps.bindings, ...found.flat()])].sort();
 }

@@ -1,9 +1,8 @@
+// One internal model for what RetailOPS is told about work that did not go as asked. It is rendered per route
+// dialect (events/render.ts) and kept in Redis until a response carrying it has been written (events/store.ts).
 import { z } from 'zod';
+import type { EventCode } from './codes.js';
 
-/**
- * One internal model for what RetailOPS is told about work that did not go as asked. It is rendered per route
- * dialect (events/render.ts) and kept in Redis until a response carrying it has been written (events/store.ts).
- */
 export const eventAssociationSchema = z.object({
   type: z.enum(['order', 'order_refnum', 'sku', 'orderitem_refnum', 'shipment', 'return']),
   id: z.string(),
@@ -36,4 +35,35 @@ export interface EventScope {
 
 export function orderAssociations(refnum: string, skus: readonly string[] = []): EventAssociation[] {
   return [{ type: 'order', id: refnum }, ...skus.map((sku) => ({ type: 'sku' as const, id: sku }))];
+}
+
+/** What a warning says; the rest of its event is fixed (see `warningEvent`). */
+export interface Warning {
+  readonly id: string;
+  readonly action: string;
+  /** A warning is always the bridge's own: its code is one of the table's. */
+  readonly code: EventCode;
+  readonly message: string;
+  readonly occurredAt: string;
+  readonly associations?: EventAssociation[];
+  readonly diagnostic?: Record<string, unknown>;
+}
+
+/**
+ * A warning event: something RetailOPS should know although nothing failed, so there is no failed channel request
+ * to name (httpStatus and requestUrl null).
+ */
+export function warningEvent(warning: Warning): ChannelEvent {
+  return {
+    id: warning.id,
+    severity: 'warning',
+    action: warning.action,
+    code: warning.code,
+    message: warning.message,
+    httpStatus: null,
+    requestUrl: null,
+    associations: warning.associations ?? [],
+    diagnostic: warning.diagnostic ?? {},
+    occurredAt: warning.occurredAt,
+  };
 }

@@ -1,10 +1,8 @@
+// The seeds speak two event dialects. The /orders… routes (seed 000) use the draft event.json shape
+// (`handle`, `secondary`, `data`); /order_cancel, /order_update and POST /orders (returned) use the method shape
+// (`status`, `error_code`, `error_message`, `diagnostic_data`, `associations`). The v1 SDK routes have a third.
 import type { ChannelEvent, EventAssociation } from './event.js';
 
-/**
- * The seeds speak two event dialects. The /orders… routes (seed 000) use the draft event.json shape
- * (`handle`, `secondary`, `data`); /order_cancel, /order_update and POST /orders (returned) use the method shape
- * (`status`, `error_code`, `error_message`, `diagnostic_data`, `associations`). The v1 SDK routes have a third.
- */
 export type EventDialect = 'handle' | 'status' | 'v1';
 
 export interface HandleDialectEvent {

@@ -3,12 +3,23 @@ import { FabricError } from './errors.js';
 
 /**
  * Stops hammering a fabric tenant that is down. After `threshold` consecutive transient failures the circuit opens:
- * calls fail at once with a transient CIRCUIT_OPEN error whose Retry-After is the time left, so BullMQ backs the
- * jobs off instead of sending them. After `cooldownMs` one call is let through (half-open): its success closes the
+ * calls fail at once with a CircuitOpenError whose Retry-After is the time left, so jobs wait for the circuit instead
+ * of sending them. After `cooldownMs` one call is let through (half-open): its success closes the
  * circuit, its failure opens it again. Permanent errors (4xx) show the channel is up and count as successes.
  * One breaker per tenant in each worker process.
  */
 export type CircuitState = 'closed' | 'open' | 'half-open';
+
+/**
+ * The circuit held a call back: nothing was sent. A class of its own, so that workers recognise it by type (and wait
+ * without spending an attempt, workers/failure-policy.ts); still a transient FabricError with errorCode CIRCUIT_OPEN
+ * for anything that reads fabric errors generically.
+ */
+export class CircuitOpenError extends FabricError {
+  constructor(message: string, requestUrl: string, retryAfterMs: number) {
+    super(message, { status: null, errorCode: 'CIRCUIT_OPEN', requestUrl, method: 'ANY', retryAfterMs, kind: 'transient' });
+  }
+}
 
 export interface CircuitBreakerOptions {
   readonly name: string;
@@ -64,14 +75,7 @@ export class CircuitBreaker {
       return;
     }
     const retryAfterMs = Math.max(this.#options.cooldownMs - waited, 100);
-    throw new FabricError(`circuit open for ${this.#options.name}: fabric failed ${this.#options.threshold} times in a row`, {
-      status: null,
-      errorCode: 'CIRCUIT_OPEN',
-      requestUrl,
-      method: 'ANY',
-      retryAfterMs,
-      kind: 'transient',
-    });
+    throw new CircuitOpenError(`circuit open for ${this.#options.name}: fabric failed ${this.#options.threshold} times in a row`, requestUrl, retryAfterMs);
   }
 
   #onSuccess(): void {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { FabricSettings } from '../config.js';
+import { EVENT_CODES } from '../events/codes.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { FabricError, responseError, safeJson, transportError } from './errors.js';
 import { succeeded, type HttpResponse, type HttpTransport } from './http.js';
@@ -65,6 +66,15 @@ export type FabricEndpoint =
 /** The Orders API's endpoints: every endpoint but the token's. */
 export type FabricApiEndpoint = Exclude<FabricEndpoint, 'token'>;
 
+/** One request to fabric's API: where it goes, what it sends, and the schema its answer must fit. */
+interface FabricRequest<T extends z.ZodType> {
+  readonly endpoint: FabricApiEndpoint;
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly body?: unknown;
+  readonly schema: T;
+}
+
 /** The endpoints that change fabric's state: each request to one waits for CallContext.beforeChange first. */
 const CHANGING_ENDPOINTS: ReadonlySet<FabricApiEndpoint> = new Set(['cancel', 'return', 'shipment', 'update-attributes']);
 
@@ -90,7 +100,7 @@ export class FabricClient {
   /** The order, or null when fabric has no order with that number. */
   async getOrderByNumber(orderNumber: string, context: CallContext): Promise<FabricOrder | null> {
     try {
-      return await this.#call('get-order', 'GET', `/orders/order-number/${encodeURIComponent(orderNumber)}`, undefined, fabricOrderSchema, context);
+      return await this.#call({ endpoint: 'get-order', method: 'GET', path: `/orders/order-number/${encodeURIComponent(orderNumber)}`, schema: fabricOrderSchema }, context);
     } catch (error) {
       if (error instanceof FabricError && error.status === 404) return null;
       throw error;
@@ -102,20 +112,20 @@ export class FabricClient {
     context: CallContext,
   ) {
     const path = `/orders/search?offset=${query.offset}&limit=${query.limit}`;
-    return this.#call('search', 'POST', path, { filters: query.filters, sort: query.sort }, fabricSearchResultSchema, context);
+    return this.#call({ endpoint: 'search', method: 'POST', path, body: { filters: query.filters, sort: query.sort }, schema: fabricSearchResultSchema }, context);
   }
 
   async cancelOrder(orderNumber: string, body: CancelRequestBody, context: CallContext): Promise<FabricOrder> {
-    return this.#call('cancel', 'POST', `/orders/order-number/${encodeURIComponent(orderNumber)}/actions/cancel`, body, fabricOrderSchema, context);
+    return this.#call({ endpoint: 'cancel', method: 'POST', path: `/orders/order-number/${encodeURIComponent(orderNumber)}/actions/cancel`, body, schema: fabricOrderSchema }, context);
   }
 
   async submitReturn(orderNumber: string, body: ReturnRequestBody, context: CallContext) {
     const path = `/orders/order-number/${encodeURIComponent(orderNumber)}/actions/submit-return-request`;
-    return this.#call('return', 'POST', path, body, fabricReturnResultSchema, context);
+    return this.#call({ endpoint: 'return', method: 'POST', path, body, schema: fabricReturnResultSchema }, context);
   }
 
   async createShipment(body: ShipmentRequestBody, context: CallContext) {
-    return this.#call('shipment', 'POST', '/shipments/create-order-shipment', body, fabricShipmentResultSchema, context);
+    return this.#call({ endpoint: 'shipment', method: 'POST', path: '/shipments/create-order-shipment', body, schema: fabricShipmentResultSchema }, context);
   }
 
   /**
@@ -127,11 +137,13 @@ export class FabricClient {
     const shipments: FabricShipment[] = [];
     for (let offset = 0; ; offset += limit) {
       const page = await this.#call(
-        'shipment-search',
-        'POST',
-        `/shipments/search?offset=${offset}&limit=${limit}`,
-        { filters: [{ field: 'shipment.orderNumbers', condition: 'EQ', value: orderNumber }] },
-        fabricShipmentSearchResultSchema,
+        {
+          endpoint: 'shipment-search',
+          method: 'POST',
+          path: `/shipments/search?offset=${offset}&limit=${limit}`,
+          body: { filters: [{ field: 'shipment.orderNumbers', condition: 'EQ', value: orderNumber }] },
+          schema: fabricShipmentSearchResultSchema,
+        },
         context,
       );
       // The filter's field name is read from the shipment document, not confirmed by the spec's examples: a shipment
@@ -144,30 +156,16 @@ export class FabricClient {
 
   async updateAttributes(orderNumber: string, attributes: Record<string, string>, context: CallContext): Promise<FabricOrder> {
     const path = `/orders/order-number/${encodeURIComponent(orderNumber)}/actions/update-attributes`;
-    return this.#call('update-attributes', 'POST', path, { attributes, keysToRemove: [] }, fabricOrderSchema, context);
+    return this.#call({ endpoint: 'update-attributes', method: 'POST', path, body: { attributes, keysToRemove: [] }, schema: fabricOrderSchema }, context);
   }
 
-  async #call<T extends z.ZodType>(
-    endpoint: FabricApiEndpoint,
-    method: 'GET' | 'POST',
-    path: string,
-    body: unknown,
-    schema: T,
-    context: CallContext,
-  ): Promise<z.output<T>> {
-    const attempt = () => this.#attempt(endpoint, method, path, body, schema, context);
-    return this.#breaker ? this.#breaker.run(attempt, `${this.#settings.baseUrl}${path}`) : attempt();
+  async #call<T extends z.ZodType>(request: FabricRequest<T>, context: CallContext): Promise<z.output<T>> {
+    const attempt = () => this.#attempt(request, context);
+    return this.#breaker ? this.#breaker.run(attempt, `${this.#settings.baseUrl}${request.path}`) : attempt();
   }
 
-  async #attempt<T extends z.ZodType>(
-    endpoint: FabricApiEndpoint,
-    method: 'GET' | 'POST',
-    path: string,
-    body: unknown,
-    schema: T,
-    context: CallContext,
-    isRetryAfterRefresh = false,
-  ): Promise<z.output<T>> {
+  async #attempt<T extends z.ZodType>(request: FabricRequest<T>, context: CallContext, isRetryAfterRefresh = false): Promise<z.output<T>> {
+    const { endpoint, method, path, body, schema } = request;
     const url = `${this.#settings.baseUrl.replace(/\/$/, '')}${path}`;
     const token = await this.#tokens.get(context);
     await this.#limiter?.acquire();
@@ -198,7 +196,7 @@ export class FabricClient {
     if (response.status === 401 && !isRetryAfterRefresh) {
       observe(401);
       this.#tokens.invalidate(token);
-      return this.#attempt(endpoint, method, path, body, schema, context, true);
+      return this.#attempt(request, context, true);
     }
     observe(response.status);
     const { text } = response;
@@ -207,7 +205,7 @@ export class FabricClient {
     if (!parsed.success) {
       throw new FabricError(`fabric ${method} ${path} answered ${response.status} with an unexpected body`, {
         status: response.status,
-        errorCode: 'UNEXPECTED_RESPONSE',
+        errorCode: EVENT_CODES.UNEXPECTED_RESPONSE,
         requestUrl: url,
         method,
         retryAfterMs: null,

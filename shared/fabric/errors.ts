@@ -1,3 +1,4 @@
+import { EVENT_CODES } from '../events/codes.js';
 import { HttpResponseTooLargeError, HttpTimeoutError, type HttpResponse } from './http.js';
 import { fabricErrorBodySchema } from './schemas.js';
 
@@ -86,9 +87,9 @@ export function transportError(error: unknown, call: { subject: string; method: 
   const details = { status: null, requestUrl: call.url, method: call.method, retryAfterMs: null };
   if (cause instanceof HttpResponseTooLargeError) {
     // The same request would bring the same answer: not retried.
-    return new FabricError(`${call.subject} answered with a body too large to read (${cause.message})`, { ...details, errorCode: 'RESPONSE_TOO_LARGE', kind: 'permanent' });
+    return new FabricError(`${call.subject} answered with a body too large to read (${cause.message})`, { ...details, errorCode: EVENT_CODES.RESPONSE_TOO_LARGE, kind: 'permanent' });
   }
   const timedOut = cause instanceof HttpTimeoutError;
   const message = timedOut ? `${call.subject} did not answer within ${call.timeoutMs} ms` : `${call.subject} unreachable: ${cause.message}`;
-  return new FabricError(message, { ...details, errorCode: timedOut ? 'TIMEOUT' : 'NETWORK_ERROR', kind: 'transient' });
+  return new FabricError(message, { ...details, errorCode: timedOut ? EVENT_CODES.TIMEOUT : EVENT_CODES.NETWORK_ERROR, kind: 'transient' });
 }

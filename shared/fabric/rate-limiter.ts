@@ -25,6 +25,7 @@ export class FabricRateLimiter {
   readonly #intervalMicros: number;
   readonly #reserve: RedisScript<number>;
 
+  /** `key`: the tenant's fabricBudgetKey (shared/keys.ts), so every worker of that tenant shares one schedule. */
   constructor(redis: RedisClient, key: string, perSecond: number) {
     if (!(perSecond > 0)) throw new Error('a fabric call budget needs perSecond > 0');
     this.#reserve = defineScript(redis, 'robFabricReserve', 1, RESERVE);

@@ -1,16 +1,14 @@
+// The parts of fabric's order that the bridge reads. Objects are loose: fields fabric adds are kept, not rejected.
+// Amounts stay as fabric sends them (JSON numbers) until mapped, where they become decimal strings (shared/money.ts).
+//
+// Required here is only what fabric's spec requires (fabric-orders-openapi.yml, `orderResponse.required`: channelId,
+// items, orderNumber, shipInfo, statusCode, version; `orderItem.required`: itemId, lineItemId, lineItemNumber,
+// shipToId, sku), less what the bridge never reads (channelId, version, itemId, lineItemNumber, shipToId), plus one
+// field the spec leaves optional but without which no line can be offered, cancelled or shipped: `orderedQuantity`.
+// An order without it fails to parse and is skipped by the sync on its own (workers/order/sync-orders.ts), not the
+// page. Everything else is optional, and a JSON null counts as absent: fabric sends nulls for unset amounts.
 import { z } from 'zod';
 
-/**
- * The parts of fabric's order that the bridge reads. Objects are loose: fields fabric adds are kept, not rejected.
- * Amounts stay as fabric sends them (JSON numbers) until mapped, where they become decimal strings (shared/money.ts).
- *
- * Required here is only what fabric's spec requires (fabric-orders-openapi.yml, `orderResponse.required`: channelId,
- * items, orderNumber, shipInfo, statusCode, version; `orderItem.required`: itemId, lineItemId, lineItemNumber,
- * shipToId, sku), less what the bridge never reads (channelId, version, itemId, lineItemNumber, shipToId), plus one
- * field the spec leaves optional but without which no line can be offered, cancelled or shipped: `orderedQuantity`.
- * An order without it fails to parse and is skipped by the sync on its own (workers/order/sync-orders.ts), not the
- * page. Everything else is optional, and a JSON null counts as absent: fabric sends nulls for unset amounts.
- */
 function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
 }

@@ -1,4 +1,5 @@
 import type { FabricSettings } from '../config.js';
+import { EVENT_CODES } from '../events/codes.js';
 import { FabricError, responseError, safeJson, transportError } from './errors.js';
 import { succeeded, type HttpResponse, type HttpTransport } from './http.js';
 import { fabricTokenSchema } from './schemas.js';
@@ -67,7 +68,7 @@ export class TokenSource {
     if (!parsed.success) {
       throw new FabricError('fabric token endpoint answered without an access_token', {
         status: response.status,
-        errorCode: 'UNEXPECTED_RESPONSE',
+        errorCode: EVENT_CODES.UNEXPECTED_RESPONSE,
         requestUrl: url,
         method: 'POST',
         retryAfterMs: null,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /**
- * A channel order as the inbox keeps it: read from fabric once (workers/order/map-order.ts), rendered per RetailOPS
+ * A channel order as the inbox keeps it: read from fabric once (shared/inbox/map-order.ts), rendered per RetailOPS
  * dialect when fetched (seed 000's Order, the v1 SDK's order). Amounts are decimal strings with two decimals, split
  * by the worker so that each dialect's fields add up to fabric's orderTotal (docs/order-mapping.md); the renderers only
  * copy them. Fields added after the first release default, so bodies stored before them still read (the next sync's

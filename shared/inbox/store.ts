@@ -23,21 +23,15 @@ end
 return added
 `;
 
-// KEYS: pending, orders, acked, offered. ARGV: now (ms), refnums… Per refnum: 1 acknowledged now, 0 before, -1 unknown.
+// KEYS: pending, acked, offered. ARGV: now (ms), refnums… Only pending refnums change: an order acknowledged again
+// keeps its first acknowledgement time, from which prune counts.
 const ACK_SCRIPT = `
-local result = {}
 for i = 2, #ARGV do
   if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
-    redis.call('ZADD', KEYS[3], ARGV[1], ARGV[i])
-    redis.call('SREM', KEYS[4], ARGV[i])
-    result[i - 1] = 1
-  elseif redis.call('HEXISTS', KEYS[2], ARGV[i]) == 1 then
-    result[i - 1] = 0
-  else
-    result[i - 1] = -1
+    redis.call('ZADD', KEYS[2], ARGV[1], ARGV[i])
+    redis.call('SREM', KEYS[3], ARGV[i])
   end
 end
-return result
 `;
 
 // KEYS: acked, orders. ARGV: acknowledged before (ms), at most how many. Returns how many orders were dropped.
@@ -77,8 +71,6 @@ export interface SkippedOrder {
 /** At most this many skipped orders are kept per binding, so a fabric gone wrong cannot fill Redis. */
 export const SKIPPED_MAX = 1000;
 
-export type AckOutcome = 'acknowledged' | 'already-acknowledged' | 'unknown';
-
 export interface InboxPage {
   readonly orders: ChannelOrder[];
   /** Cursor for the next page; 0 when this page is the last. */
@@ -90,14 +82,14 @@ export class InboxStore {
   readonly #prefix: string;
 
   readonly #addScript: RedisScript<number>;
-  readonly #ackScript: RedisScript<number[]>;
+  readonly #ackScript: RedisScript<null>;
   readonly #pruneScript: RedisScript<number>;
   readonly #refreshScript: RedisScript<string>;
 
   constructor(redis: RedisClient, prefix: string) {
     this.#redis = redis;
     this.#addScript = defineScript(redis, 'robInboxAdd', 3, ADD_SCRIPT);
-    this.#ackScript = defineScript(redis, 'robInboxAck', 4, ACK_SCRIPT);
+    this.#ackScript = defineScript(redis, 'robInboxAck', 3, ACK_SCRIPT);
     this.#refreshScript = defineScript(redis, 'robInboxRefresh', 4, REFRESH_SCRIPT);
     this.#pruneScript = defineScript(redis, 'robInboxPrune', 2, PRUNE_SCRIPT);
     this.#prefix = prefix;
@@ -132,16 +124,13 @@ export class InboxStore {
     return order ?? null;
   }
 
-  /** Removes the refnums from what fetch returns, atomically; tells for each what it was. */
-  async acknowledge(bindingKey: string, refnums: readonly string[]): Promise<Map<string, AckOutcome>> {
+  /**
+   * Removes the refnums from what fetch returns, atomically. Which of them the channel knows is `knownRefnums`'
+   * answer, asked before: the caller enqueues the acknowledgement's job for those first, so this says nothing back.
+   */
+  async acknowledge(bindingKey: string, refnums: readonly string[]): Promise<void> {
     const keys = inboxKeys(this.#prefix, bindingKey);
-    const codes = await this.#ackScript([keys.pending, keys.orders, keys.acked, keys.offered], [Date.now(), ...refnums]);
-    const outcomes = new Map<string, AckOutcome>();
-    refnums.forEach((refnum, index) => {
-      const code = codes[index];
-      outcomes.set(refnum, code === 1 ? 'acknowledged' : code === 0 ? 'already-acknowledged' : 'unknown');
-    });
-    return outcomes;
+    await this.#ackScript([keys.pending, keys.acked, keys.offered], [Date.now(), ...refnums]);
   }
 
   /**

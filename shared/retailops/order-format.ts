@@ -1,9 +1,7 @@
+// The Order of seed 000 (order fetch response), field for field. Amounts are decimal strings; the seed's integer
+// examples for `discount_amt` and `unit_tax` are sent as decimal strings too, so no amount is ever a float.
 import { z } from 'zod';
 
-/**
- * The Order of seed 000 (order fetch response), field for field. Amounts are decimal strings; the seed's integer
- * examples for `discount_amt` and `unit_tax` are sent as decimal strings too, so no amount is ever a float.
- */
 const decimal = z.string();
 
 export const seedAddressSchema = z.object({

@@ -28,7 +28,7 @@ function transactions(payment: ChannelPayment) {
  * item values leave out (the SDK's definition), so no amount is counted twice: the split is made by the worker.
  */
 export function toV1Order(order: ChannelOrder) {
-  // The worker withholds orders in other currencies (workers/order/map-order.ts); a body stored before that rule is
+  // The worker withholds orders in other currencies (shared/inbox/map-order.ts); a body stored before that rule is
   // left without a code rather than relabelled.
   const currency: V1Currency | undefined = isV1Currency(order.currency) ? order.currency : undefined;
   return {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { startWorkers, type RunningWorkers } from '../../workers/server.js';
+import { startWorkers, type RunningWorkers } from '../../workers/start-workers.js';
 import { postJson } from '../harness/http.js';
 import { settled, startStack, TEST_TOKEN, type Stack } from '../harness/stack.js';
 

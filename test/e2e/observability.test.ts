@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InboxStore } from '../../shared/inbox/store.js';
 import { startHealthServer } from '../../workers/health-server.js';
-import { startWorkers, type RunningWorkers } from '../../workers/server.js';
+import { startWorkers, type RunningWorkers } from '../../workers/start-workers.js';
 import { postJson } from '../harness/http.js';
 import { eventually, SEED_EXAMPLE_TICKET, settled, startStack, TEST_TOKEN, type Stack } from '../harness/stack.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FabricOrder, SandboxOrderInput } from '../../sandbox/client.js';
+import type { SandboxOrderInput, StoredOrder } from '../../sandbox/client.js';
 import { postJson, v1Request } from '../harness/http.js';
 import { eventually, settled, startStack, SEED_EXAMPLE_TICKET, TEST_TOKEN, type Stack } from '../harness/stack.js';
 
@@ -58,7 +58,7 @@ function order(orderNumber: string, second: number, extra: Partial<SandboxOrderI
 }
 
 /** A change made in fabric outside the bridge (customer service), through the sandbox's replace hook. */
-async function changeInFabric(orderNumber: string, change: (order: FabricOrder) => void): Promise<void> {
+async function changeInFabric(orderNumber: string, change: (order: StoredOrder) => void): Promise<void> {
   const current = await stack.sandbox.getOrder(orderNumber);
   if (!current) throw new Error(`no order ${orderNumber}`);
   change(current);
@@ -66,7 +66,7 @@ async function changeInFabric(orderNumber: string, change: (order: FabricOrder) 
   await stack.sandbox.replaceOrder(current);
 }
 
-function cancelAll(order: FabricOrder): void {
+function cancelAll(order: StoredOrder): void {
   for (const item of order.items) item.cancelledQuantity = item.orderedQuantity - item.shippedQuantity;
   order.statusCode = 'ORDER_CANCELLED';
 }

@@ -6,9 +6,9 @@ import { inject } from 'vitest';
 import { loadConfig, sandboxFabricSettings, SEED_EXAMPLE_TICKET, type Config } from '../../shared/config.js';
 import { buildLoggerOptions } from '../../shared/logger.js';
 import { createMetrics } from '../../shared/metrics.js';
-import { QUEUE_NAMES, type QueueName } from '../../shared/queues.js';
+import { QUEUE_NAMES, type QueueName } from '../../shared/jobs/contract.js';
 import { startIngress, type RunningIngress } from '../../ingress/server.js';
-import { startWorkers, type RunningWorkers } from '../../workers/server.js';
+import { startWorkers, type RunningWorkers } from '../../workers/start-workers.js';
 import { startSandbox } from '../../sandbox/server.js';
 import { createSandboxClient, type ContractViolation } from '../../sandbox/client.js';
 

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { QUEUE_NAMES, type QueueName } from '../../shared/queues.js';
+import { QUEUE_NAMES, type QueueName } from '../../shared/jobs/contract.js';
 import type { QueueReport } from '../../scripts/ops/queues.js';
 import { startStack, type Stack } from '../harness/stack.js';
 import { ops, opsProcess, sendCancel } from './helpers.js';

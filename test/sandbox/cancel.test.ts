@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { demoOrderId } from '../../sandbox/demo-orders.js';
-import type { FabricOrder } from '../../sandbox/types.js';
+import type { StoredOrder } from '../../sandbox/types.js';
 import { setupSandbox } from './helpers.js';
 
 const cancelUrl = (orderNumber: string): string => `/orders/order-number/${orderNumber}/actions/cancel`;
-const item = (order: FabricOrder, lineItemId: string) => order.items.find((i) => i.lineItemId === lineItemId);
+const item = (order: StoredOrder, lineItemId: string) => order.items.find((i) => i.lineItemId === lineItemId);
 
 describe('cancel', () => {
   it('cancels every open unit when no items are given, leaving shipped units alone', async () => {
     const { v3 } = await setupSandbox();
     const response = await v3('POST', cancelUrl('496'), { reasonCode: 'CUSTOMER_REQUEST', source: 'RetailOPS' });
     expect(response.statusCode).toBe(200);
-    const order = response.json() as FabricOrder;
+    const order = response.json() as StoredOrder;
     expect(order.version).toBe(2);
     expect(item(order, '496')).toMatchObject({ cancelledQuantity: 1, lineOrderStatus: 'CANCELLED' });
     expect(item(order, '7397')).toMatchObject({ cancelledQuantity: 3 });
@@ -25,7 +25,7 @@ describe('cancel', () => {
     // 498: 1 × 1.00 (tax 0.07) and 2 × 30.00 (tax 4.20), shipping 12.50: total 77.77. One of the 30.00 units goes.
     const response = await v3('POST', cancelUrl('498'), { reasonCode: 'X', items: [{ lineItemId: '7403', itemUnitNumber: 2, quantity: 1 }] });
     expect(response.statusCode).toBe(200);
-    const order = response.json() as FabricOrder;
+    const order = response.json() as StoredOrder;
     expect(item(order, '7403')).toMatchObject({ cancelledQuantity: 1, itemTaxTotal: 2.1 });
     expect(order).toMatchObject({ orderSubtotal: 31, taxTotal: 2.17, orderDiscount: 0, orderTotal: 45.67 });
   });
@@ -55,7 +55,7 @@ describe('cancel', () => {
       items: [{ lineItemId: '7397', itemUnitNumber: 1, quantity: 1 }],
     });
     expect(response.statusCode).toBe(200);
-    const order = response.json() as FabricOrder;
+    const order = response.json() as StoredOrder;
     expect(item(order, '7397')).toMatchObject({
       cancelledQuantity: 1,
       quantityInStatus: expect.objectContaining({ created: 2, cancelled: 1 }),
@@ -73,7 +73,7 @@ describe('cancel', () => {
       items: [{ lineItemId: '7397', itemUnitNumber: 3, quantity: 1, attributes: { retailopsJobId: 'update-1' } }],
     });
     expect(response.statusCode).toBe(200);
-    const order = response.json() as FabricOrder;
+    const order = response.json() as StoredOrder;
     expect(order.cancellations).toEqual([
       { cancellationCounter: '1', reasonCode: 'QUANTITY_CHANGED', source: 'RetailOPS', attributes: { retailopsJobId: 'update-1' }, status: 'COMPLETED' },
     ]);
@@ -112,7 +112,7 @@ describe('cancel', () => {
     expect(tooMany.statusCode).toBe(412);
     expect(tooMany.json()).toMatchObject({ errorCode: 'ORDER-2012', message: 'Quantity not available for cancellation' });
 
-    const order = (await v3('GET', '/orders/order-number/496')).json() as FabricOrder;
+    const order = (await v3('GET', '/orders/order-number/496')).json() as StoredOrder;
     expect(order.version).toBe(1);
     expect(order.items.every((i) => i.cancelledQuantity === 0)).toBe(true);
   });

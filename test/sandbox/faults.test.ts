@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSandboxApp } from '../../sandbox/app.js';
-import type { FabricOrder } from '../../sandbox/types.js';
+import type { StoredOrder } from '../../sandbox/types.js';
 import { fabricHeaders, issueToken, requestToken, setupSandbox } from './helpers.js';
 
 describe('fault injection', () => {
@@ -28,7 +28,7 @@ describe('fault injection', () => {
 
     const third = await v3('GET', '/orders/order-number/497');
     expect(third.statusCode).toBe(200);
-    expect((third.json() as FabricOrder).statusCode).toBe('ORDER_CREATED');
+    expect((third.json() as StoredOrder).statusCode).toBe('ORDER_CREATED');
     expect((await app.inject({ method: 'GET', url: '/_sandbox/calls' })).json()).toEqual({ calls: [] });
   });
 
@@ -117,7 +117,7 @@ describe('lost responses', () => {
     expect((await v3('POST', '/orders/search', { filters: [] })).statusCode).toBe(200);
     const lost = await v3('POST', '/orders/order-number/496/actions/cancel', { reasonCode: 'R', items: [{ lineItemId: '7397', itemUnitNumber: 3, quantity: 1 }] });
     expect(lost.statusCode).toBe(503);
-    const order = (await v3('GET', '/orders/order-number/496')).json() as FabricOrder;
+    const order = (await v3('GET', '/orders/order-number/496')).json() as StoredOrder;
     expect(order.items.find((item) => item.lineItemId === '7397')?.cancelledQuantity).toBe(1);
     const next = await v3('POST', '/orders/order-number/496/actions/cancel', { reasonCode: 'R', items: [{ lineItemId: '7397', itemUnitNumber: 2, quantity: 1 }] });
     expect(next.statusCode).toBe(200);

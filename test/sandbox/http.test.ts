@@ -1,6 +1,6 @@
 // The sandbox over real HTTP: started on a free port, driven through its typed client and fetch.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSandboxClient, type FabricOrder, type SandboxClient } from '../../sandbox/client.js';
+import { createSandboxClient, type SandboxClient, type StoredOrder } from '../../sandbox/client.js';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.js';
 import { basicAuth } from './helpers.js';
 
@@ -66,7 +66,7 @@ describe('sandbox over HTTP', () => {
     });
     expect(cancel.status).toBe(200);
     expect(cancel.headers.get('x-fabric-request-id')).toBe('http-req-1');
-    const order = (await cancel.json()) as FabricOrder;
+    const order = (await cancel.json()) as StoredOrder;
     expect(order.items.find((item) => item.lineItemId === '7397')?.cancelledQuantity).toBe(1);
 
     const calls = await client.calls();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FabricOrder, LedgerEntry } from '../../sandbox/types.js';
+import type { LedgerEntry, StoredOrder } from '../../sandbox/types.js';
 import { fabricHeaders, setupSandbox } from './helpers.js';
 
 describe('ledger', () => {
@@ -63,8 +63,8 @@ describe('reset', () => {
 
     const order = await v3('GET', '/orders/order-number/496'); // same token, no faults left
     expect(order.statusCode).toBe(200);
-    expect((order.json() as FabricOrder).statusCode).toBe('ORDER_PARTIALLY_SHIPPED');
-    expect((order.json() as FabricOrder).version).toBe(1);
+    expect((order.json() as StoredOrder).statusCode).toBe('ORDER_PARTIALLY_SHIPPED');
+    expect((order.json() as StoredOrder).version).toBe(1);
     expect((await v3('GET', '/orders/order-number/R-1')).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/_sandbox/calls' })).json()).toEqual({ calls: [] });
     expect((await v3('POST', '/shipments/create-order-shipment', ship)).statusCode).toBe(201);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoOrderId } from '../../sandbox/demo-orders.js';
-import type { FabricOrder } from '../../sandbox/types.js';
+import type { StoredOrder } from '../../sandbox/types.js';
 import { setupSandbox } from './helpers.js';
 
 describe('GET orders', () => {
@@ -8,7 +8,7 @@ describe('GET orders', () => {
     const { v3 } = await setupSandbox();
     const response = await v3('GET', '/orders/order-number/496');
     expect(response.statusCode).toBe(200);
-    const order = response.json() as FabricOrder;
+    const order = response.json() as StoredOrder;
     expect(order).toMatchObject({
       orderId: demoOrderId('496'),
       orderNumber: '496',
@@ -68,7 +68,7 @@ describe('POST /v3/orders', () => {
       someFabricField: { kept: true },
     });
     expect(response.statusCode).toBe(201);
-    const order = response.json() as FabricOrder;
+    const order = response.json() as StoredOrder;
     expect(order.orderId).toMatch(/^[0-9a-f]{24}$/);
     expect(order).toMatchObject({
       orderNumber: 'A-1',
@@ -114,7 +114,7 @@ describe('POST /v3/orders', () => {
 });
 
 describe('POST /v3/orders/search', () => {
-  const numbers = (body: { data: FabricOrder[] }): string[] => body.data.map((order) => order.orderNumber);
+  const numbers = (body: { data: StoredOrder[] }): string[] => body.data.map((order) => order.orderNumber);
 
   it('lists all orders sorted +order.createdAt by default, with pagination', async () => {
     const { v3 } = await setupSandbox();

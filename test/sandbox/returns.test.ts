@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FabricOrder, FabricShipmentResponse } from '../../sandbox/types.js';
+import type { FabricShipmentResponse, StoredOrder } from '../../sandbox/types.js';
 import { setupSandbox, type TestSandbox } from './helpers.js';
 
 const returnUrl = (orderNumber: string): string => `/orders/order-number/${orderNumber}/actions/submit-return-request`;
@@ -33,7 +33,7 @@ describe('submit-return-request', () => {
       items: [{ lineItemId: '7395', returnQuantity: 1, refundAmount: 30, returnStatus: 'VALID' }],
     });
 
-    const order = (await v3('GET', '/orders/order-number/496')).json() as FabricOrder;
+    const order = (await v3('GET', '/orders/order-number/496')).json() as StoredOrder;
     expect(order.statusCode).toBe('ORDER_PARTIALLY_RETURNED');
     expect(order.version).toBe(2);
     expect(order.items.find((i) => i.lineItemId === '7395')).toMatchObject({
@@ -96,7 +96,7 @@ describe('submit-return-request', () => {
     expect(otherLine.statusCode).toBe(400);
     expect(otherLine.json().message).toContain('99');
 
-    const order = (await v3('GET', '/orders/order-number/496')).json() as FabricOrder;
+    const order = (await v3('GET', '/orders/order-number/496')).json() as StoredOrder;
     expect(order.version).toBe(1);
     expect(order.returns).toEqual([]);
   });
@@ -115,7 +115,7 @@ describe('submit-return-request', () => {
     expect(response.json()).toMatchObject({ type: 'CLIENT_ERROR', errorCode: 'SERVICE-4002' });
     expect(response.json().message).toContain('7397');
 
-    const order = (await v3('GET', '/orders/order-number/496')).json() as FabricOrder;
+    const order = (await v3('GET', '/orders/order-number/496')).json() as StoredOrder;
     expect(order.version).toBe(1);
     expect(order.returns).toEqual([]);
   });

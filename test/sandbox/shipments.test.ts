@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FabricOrder } from '../../sandbox/types.js';
+import type { StoredOrder } from '../../sandbox/types.js';
 import { setupSandbox } from './helpers.js';
 
 const url = '/shipments/create-order-shipment';
@@ -40,7 +40,7 @@ describe('create-order-shipment', () => {
     expect(created).not.toHaveProperty('orderNumber');
     expect(created.shipmentId).toMatch(/^[0-9a-f]{24}$/);
 
-    const order = (await v3('GET', '/orders/order-number/496')).json() as FabricOrder;
+    const order = (await v3('GET', '/orders/order-number/496')).json() as StoredOrder;
     expect(order.statusCode).toBe('ORDER_SHIPPED');
     expect(order.version).toBe(2);
     expect(order.items.map((i) => i.shippedQuantity)).toEqual([1, 3, 1]);
@@ -83,7 +83,7 @@ describe('create-order-shipment', () => {
     const duplicate = await v3('POST', url, shipment('S-1', [{ lineItemId: '7397', shippedQuantity: 1 }]));
     expect(duplicate.statusCode).toBe(400);
     expect(duplicate.json()).toMatchObject({ errorCode: 'SERVICE-4005', message: 'Shipment S-1 already created' });
-    const order = (await v3('GET', '/orders/order-number/496')).json() as FabricOrder;
+    const order = (await v3('GET', '/orders/order-number/496')).json() as StoredOrder;
     expect(order.items.find((i) => i.lineItemId === '7397')?.shippedQuantity).toBe(1);
   });
 
@@ -100,7 +100,7 @@ describe('create-order-shipment', () => {
     const unknown = await v3('POST', url, shipment('S-3', [{ lineItemId: 'ghost', shippedQuantity: 1 }]));
     expect(unknown.statusCode).toBe(400);
 
-    const order = (await v3('GET', '/orders/order-number/496')).json() as FabricOrder;
+    const order = (await v3('GET', '/orders/order-number/496')).json() as StoredOrder;
     expect(order.version).toBe(1);
     const existing = await v3('POST', '/shipments/search', { filters: [{ field: 'shipment.orderNumbers', condition: 'EQ', value: '496' }] });
     expect((existing.json() as { data: { shipmentNumber: string }[] }).data.map((each) => each.shipmentNumber)).toEqual(['496-S1']);

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InboxStore } from '../../shared/inbox/store.js';
+import { inboxKeys } from '../../shared/keys.js';
 import { buildDemoOrders } from '../../sandbox/state.js';
 import { fabricOrderSchema } from '../../shared/fabric/schemas.js';
-import { toChannelOrder } from '../../workers/order/map-order.js';
+import { toChannelOrder } from '../../shared/inbox/map-order.js';
 
 /** The order inbox on a real Redis: acknowledgement outcomes, and retention of acknowledged orders' bodies. */
 let redis: Redis;
@@ -46,14 +47,19 @@ describe('InboxStore', () => {
     expect(page.orders[1]).toEqual(older);
   });
 
-  it('acknowledges once, tells repeated and unknown refnums apart, and never re-offers', async () => {
-    const store = inbox();
+  it('acknowledges once, ignores repeated and unknown refnums, and never re-offers', async () => {
+    const prefix = `{i${randomBytes(4).toString('hex')}}`;
+    const store = new InboxStore(redis, prefix);
+    const ackedKey = inboxKeys(prefix, 'default').acked;
     expect(await store.add('default', orders('1', '2'))).toBe(2);
-    expect([...(await store.acknowledge('default', ['1', 'nope']))]).toEqual([
-      ['1', 'acknowledged'],
-      ['nope', 'unknown'],
-    ]);
-    expect([...(await store.acknowledge('default', ['1']))]).toEqual([['1', 'already-acknowledged']]);
+    expect(await store.knownRefnums('default', ['1', 'nope'])).toEqual(['1']);
+    await store.acknowledge('default', ['1', 'nope']);
+    const acknowledgedAt = await redis.zscore(ackedKey, '1');
+    expect(acknowledgedAt).not.toBeNull();
+    expect(await redis.zscore(ackedKey, 'nope')).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await store.acknowledge('default', ['1']);
+    expect(await redis.zscore(ackedKey, '1')).toBe(acknowledgedAt);
     expect((await store.page('default', 0, 10)).orders.map((order) => order.refnum)).toEqual(['2']);
     expect(await store.add('default', orders('1'))).toBe(0);
   });
@@ -100,10 +106,8 @@ describe('InboxStore', () => {
     expect((await store.page('default', 0, 10)).orders).toEqual([twentyOne]);
     // A withdrawn order is never added again, and counts as done: ack says so, prune drops it.
     expect(await store.add('default', orders('20'))).toBe(0);
-    expect([...(await store.acknowledge('default', ['20', '21']))]).toEqual([
-      ['20', 'already-acknowledged'],
-      ['21', 'acknowledged'],
-    ]);
+    await store.acknowledge('default', ['20', '21']);
+    expect(await store.pendingCount('default')).toBe(0);
     expect(await store.refresh('default', twentyOne, false)).toBe('gone');
     expect(await store.prune('default', Date.now() + 1)).toBe(2);
   });

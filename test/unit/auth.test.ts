@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { authenticate, tokensEqual, type PresentedCredentials } from '../../ingress/auth.js';
+import { authenticate, type PresentedCredentials } from '../../ingress/auth.js';
 import { loadConfig, SANDBOX_TEST_TOKEN, SEED_EXAMPLE_TICKET, type Config } from '../../shared/config.js';
+import { tokensEqual } from '../../shared/tokens.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rob-auth-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, QUEUE_NAMES, SANDBOX_TEST_TOKEN, SEED_EXAMPLE_TICKET, withOverrides } from '../../shared/config.js';
+import { ConfigError, loadConfig, SANDBOX_TEST_TOKEN, SEED_EXAMPLE_TICKET, withOverrides } from '../../shared/config.js';
+import { QUEUE_NAMES } from '../../shared/jobs/contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rob-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isHeld } from '../../shared/fabric/order-hold.js';
 import { fabricOrderSchema } from '../../shared/fabric/schemas.js';
-import { toChannelOrder } from '../../workers/order/map-order.js';
+import { toChannelOrder } from '../../shared/inbox/map-order.js';
 
 /** The bridge reads fabric's order requiring only what fabric's spec requires (shared/fabric/schemas.ts). */
 describe('fabric order schema', () => {

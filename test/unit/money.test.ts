@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatAmount, fromMinor, MoneyFormatError, sumAmounts, toDecimal, toMinor, toWireNumber } from '../../shared/money.js';
+import { fromMinor, MoneyFormatError, sumAmounts, toDecimal, toMinor, toWireNumber } from '../../shared/money.js';
 
 /** Canonical two-decimal strings: "0.00", "12.34", "-0.05" (no leading zeros, no "-0.00"). */
 const cents = fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n });
@@ -89,12 +89,12 @@ describe('shared/money', () => {
     });
   });
 
-  describe('formatAmount and toWireNumber', () => {
-    it('formats to two decimals', () => {
-      expect(formatAmount('35')).toBe('35.00');
-      expect(formatAmount(30.5)).toBe('30.50');
-      expect(formatAmount('-0.005')).toBe('-0.01');
-      expect(formatAmount('-0.004')).toBe('0.00');
+  describe('fromMinor(toMinor(x)) and toWireNumber', () => {
+    it('renders any amount with two decimals, never as -0.00', () => {
+      expect(fromMinor(toMinor('35'))).toBe('35.00');
+      expect(fromMinor(toMinor(30.5))).toBe('30.50');
+      expect(fromMinor(toMinor('-0.005'))).toBe('-0.01');
+      expect(fromMinor(toMinor('-0.004'))).toBe('0.00');
     });
 
     it('turns a decimal string into the JSON number fabric expects', () => {
@@ -125,10 +125,6 @@ describe('shared/money', () => {
 
     it('toMinor(fromMinor(n)) is the identity on minor units', () => {
       fc.assert(fc.property(cents, (units) => toMinor(fromMinor(units)) === units));
-    });
-
-    it('formatAmount is idempotent', () => {
-      fc.assert(fc.property(twoDecimalString, (text) => formatAmount(formatAmount(text)) === formatAmount(text)));
     });
 
     it('a sum of many cents amounts equals integer arithmetic', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { activeQuantity, allocate, lineByRef, linesWithSku, openQuantity, returnableQuantity } from '../../workers/order-lines.js';
+import { activeQuantity, allocate, lineByRef, linesWithSku, openQuantity, returnableQuantity } from '../../shared/fabric/order-lines.js';
 import { fabricOrder } from './helpers.js';
 
-describe('workers/order-lines', () => {
+describe('shared/fabric/order-lines', () => {
   const order = fabricOrder([
     { lineItemId: '7397', lineItemNumber: 1, sku: '132', orderedQuantity: 3, cancelledQuantity: 1, shippedQuantity: 1 },
     { lineItemId: '7395', lineItemNumber: 2, sku: '53', orderedQuantity: 2, shippedQuantity: 2, returnedQuantity: 1 },

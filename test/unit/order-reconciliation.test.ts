@@ -6,7 +6,7 @@ import { toSeedOrder } from '../../shared/retailops/render-seed-order.js';
 import { toV1Order, type V1Order } from '../../shared/retailops/render-v1-order.js';
 import type { SeedOrder } from '../../shared/retailops/order-format.js';
 import { V1_CURRENCIES } from '../../shared/retailops/v1-currencies.js';
-import { OrderWithheldError, toChannelOrder } from '../../workers/order/map-order.js';
+import { OrderWithheldError, toChannelOrder } from '../../shared/inbox/map-order.js';
 import { schemaErrors, sdkActions } from '../harness/json-schema.js';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toCompletePayload } from '../../ingress/routes/order-complete.js';
 import type { FabricOrder, ShipmentRequestBody } from '../../shared/fabric/schemas.js';
-import type { JobPayload } from '../../shared/queues.js';
+import type { JobPayload } from '../../shared/jobs/contract.js';
 import { orderCompleteRequest } from '../../shared/retailops/seed-requests.js';
 import { planComplete, shipmentNumberFor } from '../../workers/order/plan-complete.js';
 import { fabricOrder, seedInput } from './helpers.js';

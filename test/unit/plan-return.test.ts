@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fabricShipmentSchema, type FabricOrder, type FabricShipment } from '../../shared/fabric/schemas.js';
-import type { JobPayload } from '../../shared/queues.js';
+import type { JobPayload } from '../../shared/jobs/contract.js';
 import { planReturn, RETURN_ID_ATTRIBUTE, RETURN_REASON } from '../../workers/return/plan-return.js';
 import { fabricOrder } from './helpers.js';
 

@@ -6,7 +6,7 @@ import type { ChannelEvent } from '../../shared/events/event.js';
 import { fromMinor, toDecimal, toMinor } from '../../shared/money.js';
 import { amountLike, countLike, idLike } from '../../shared/retailops/fields.js';
 import { orderCancelRequest, orderUpdateRequest } from '../../shared/retailops/seed-requests.js';
-import { jobIdFor, stableStringify } from '../../shared/queues.js';
+import { jobIdFor, stableStringify } from '../../shared/jobs/contract.js';
 
 /** Property-based tests of the normalisers and parsers every webhook goes through. */
 describe('normalisers', () => {

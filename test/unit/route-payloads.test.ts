@@ -3,7 +3,7 @@ import { toCancelPayload } from '../../ingress/routes/order-cancel.js';
 import { toCompletePayload } from '../../ingress/routes/order-complete.js';
 import { toReturnPayload } from '../../ingress/routes/order-returned.js';
 import { toUpdatePayload } from '../../ingress/routes/order-update.js';
-import { cancelPayloadSchema, completePayloadSchema, returnPayloadSchema, updatePayloadSchema } from '../../shared/queues.js';
+import { cancelPayloadSchema, completePayloadSchema, returnPayloadSchema, updatePayloadSchema } from '../../shared/jobs/contract.js';
 import {
   orderCancelRequest,
   orderCompleteRequest,

@@ -1,17 +1,16 @@
-import { orderAssociations, type ChannelEvent } from '../../shared/events/event.js';
+import { EVENT_CODES } from '../../shared/events/codes.js';
+import { orderAssociations, warningEvent, type ChannelEvent } from '../../shared/events/event.js';
 import { FabricError } from '../../shared/fabric/errors.js';
 import type { FabricOrder } from '../../shared/fabric/schemas.js';
-import type { JobMeta } from '../../shared/queues.js';
+import { JOB_KINDS, type JobMeta } from '../../shared/jobs/contract.js';
 import { ActionRejectedError } from '../action-rejected.js';
 import { actionMark, hasActionMark } from '../action-mark.js';
-import { SOURCE } from '../fabric-outcomes.js';
-import type { HandlerContext, HandlerResult, JobHandler } from '../handler.js';
-import { ACTION_NAMES } from '../handlers.js';
-import { activeQuantity, openQuantity } from '../order-lines.js';
+import { SOURCE } from '../attribution.js';
+import type { HandlerContext, HandlerResult, JobHandler } from '../handler-context.js';
+import { requireOrder } from '../require-order.js';
+import { activeQuantity, openQuantity } from '../../shared/fabric/order-lines.js';
 
 export const CANCEL_REASON = 'RETAILOPS_CANCEL';
-
-export const PARTIAL_CANCEL_CODE = 'ORDER_PARTIALLY_CANCELLED';
 
 /**
  * Lines the whole-order cancel left active, read from fabric's answer (the order after the cancel) rather than
@@ -31,21 +30,18 @@ function partialCancelWarning(refnum: string, left: ReturnType<typeof linesLeft>
   const named = left
     .map((line) => `line ${line.lineItemId} (sku ${line.sku}, ${line.left === line.shipped ? '' : `${line.left} left, `}${line.shipped} shipped)`)
     .join(', ');
-  return {
+  return warningEvent({
     id: `cancel-partial-${refnum}-${meta.requestId}`,
-    severity: 'warning',
-    action: ACTION_NAMES.cancel,
-    code: PARTIAL_CANCEL_CODE,
+    action: JOB_KINDS.cancel.action,
+    code: EVENT_CODES.ORDER_PARTIALLY_CANCELLED,
     message: `Order ${refnum} was cancelled except these lines, which fabric kept: ${named}`,
-    httpStatus: null,
-    requestUrl: null,
     associations: [
       ...orderAssociations(refnum, left.map((line) => line.sku)),
       ...left.map((line) => ({ type: 'orderitem_refnum' as const, id: line.lineItemId })),
     ],
     diagnostic: { linesLeft: left },
     occurredAt: new Date().toISOString(),
-  };
+  });
 }
 
 /**
@@ -73,7 +69,7 @@ async function nothingOpen(order: FabricOrder, refnum: string, { events, meta, j
     return { outcome: 'already-cancelled' };
   }
   throw new ActionRejectedError(
-    'ORDER_NOT_CANCELLABLE',
+    EVENT_CODES.ORDER_NOT_CANCELLABLE,
     `Order ${refnum} has nothing left to cancel (status ${order.statusCode})`,
     order.items.map((item) => item.sku),
     { statusCode: order.statusCode },
@@ -87,8 +83,7 @@ async function nothingOpen(order: FabricOrder, refnum: string, { events, meta, j
  */
 export const cancelOrder: JobHandler<'cancel'> = async (payload, context) => {
   const { fabric, call, events, meta, jobId } = context;
-  const order = await fabric.getOrderByNumber(payload.refnum, call);
-  if (!order) throw new ActionRejectedError('ORDER_NOT_FOUND', `Order ${payload.refnum} does not exist in fabric`);
+  const order = await requireOrder(fabric, payload.refnum, call);
   if (order.statusCode === 'ORDER_CANCELLED' || order.items.every((item) => openQuantity(item) === 0)) {
     return nothingOpen(order, payload.refnum, context);
   }
@@ -112,7 +107,7 @@ export const cancelOrder: JobHandler<'cancel'> = async (payload, context) => {
       if (now && (now.statusCode === 'ORDER_CANCELLED' || now.items.every((item) => openQuantity(item) === 0))) {
         return nothingOpen(now, payload.refnum, context);
       }
-      throw new ActionRejectedError('ORDER_NOT_CANCELLABLE', `fabric refused to cancel order ${payload.refnum}: ${error.message}`, [], {
+      throw new ActionRejectedError(EVENT_CODES.ORDER_NOT_CANCELLABLE, `fabric refused to cancel order ${payload.refnum}: ${error.message}`, [], {
         fabricErrorCode: error.errorCode,
       });
     }

@@ -1,4 +1,4 @@
-import type { JobHandler } from '../handler.js';
+import type { JobHandler } from '../handler-context.js';
 
 /** Attributes that record RetailOPS' acknowledgement on the fabric order (fabric has no acknowledgement call). */
 export const ACK_ATTRIBUTE = 'retailopsAcknowledged';

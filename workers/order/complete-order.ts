@@ -1,7 +1,9 @@
+import { EVENT_CODES } from '../../shared/events/codes.js';
 import { ActionRejectedError } from '../action-rejected.js';
-import { cancelLines } from '../fabric-outcomes.js';
+import { cancelLines } from '../cancel-lines.js';
 import { createShipments, existingShipmentNumbers } from './create-shipments.js';
-import type { JobHandler } from '../handler.js';
+import type { JobHandler } from '../handler-context.js';
+import { requireOrder } from '../require-order.js';
 import { planComplete } from './plan-complete.js';
 
 export const UNSHIPPED_REASON = 'RETAILOPS_UNSHIPPED';
@@ -14,11 +16,10 @@ export const UNSHIPPED_REASON = 'RETAILOPS_UNSHIPPED';
  * never ship; and a complete may have no shipment to carry them.
  */
 export const completeOrder: JobHandler<'order.complete'> = async (payload, { fabric, call, jobId }) => {
-  const order = await fabric.getOrderByNumber(payload.refnum, call);
-  if (!order) throw new ActionRejectedError('ORDER_NOT_FOUND', `Order ${payload.refnum} does not exist in fabric`);
+  const order = await requireOrder(fabric, payload.refnum, call);
   const plan = planComplete(payload, order, await existingShipmentNumbers(fabric, payload.refnum, call));
   if (plan.problems.length > 0) {
-    throw new ActionRejectedError('ITEM_NOT_FOUND', plan.problems.map((problem) => problem.reason).join('; '), [], {
+    throw new ActionRejectedError(EVENT_CODES.ITEM_NOT_FOUND, plan.problems.map((problem) => problem.reason).join('; '), [], {
       refs: plan.problems.map((problem) => problem.ref),
     });
   }

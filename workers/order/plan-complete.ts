@@ -1,6 +1,6 @@
 import type { FabricOrder, ShipmentRequestBody } from '../../shared/fabric/schemas.js';
-import type { JobPayload } from '../../shared/queues.js';
-import { lineCancel, type LineCancel } from '../order-lines.js';
+import type { JobPayload } from '../../shared/jobs/contract.js';
+import { lineCancel, type LineCancel } from '../../shared/fabric/order-lines.js';
 import { OpenUnits, lineForRef, planPackages, type PlanProblem } from './plan-shipments.js';
 
 export { shipmentNumberFor } from './plan-shipments.js';
@@ -26,9 +26,17 @@ export function planComplete(payload: JobPayload<'order.complete'>, order: Fabri
     else problems.push({ ref, reason: `unshipped item ${ref} is not on order ${payload.refnum}` });
   }
   const units = new OpenUnits(order);
-  const shipments = planPackages(payload.refnum, payload.packages, order, units, { unlistedShipsRest: true, excluded: unshipped, created }, problems);
+  const packaged = planPackages({
+    refnum: payload.refnum,
+    packages: payload.packages,
+    order,
+    units,
+    unlistedShipsRest: true,
+    excluded: unshipped,
+    created,
+  });
   const cancels = order.items
     .filter((item) => unshipped.has(item.lineItemId) && units.left(item) > 0)
     .map((item) => lineCancel(item, units.left(item)));
-  return { shipments, cancels, problems };
+  return { shipments: packaged.shipments, cancels, problems: [...problems, ...packaged.problems] };
 }

@@ -1,6 +1,6 @@
 import type { FabricItem, FabricOrder, ShipmentRequestBody } from '../../shared/fabric/schemas.js';
-import type { JobPayload } from '../../shared/queues.js';
-import { lineByRef, linesWithSku, openQuantity } from '../order-lines.js';
+import type { JobPayload } from '../../shared/jobs/contract.js';
+import { lineByRef, linesWithSku, openQuantity } from '../../shared/fabric/order-lines.js';
 
 type ShipmentPackage = JobPayload<'order.shipment'>['packages'][number];
 
@@ -40,7 +40,12 @@ export function lineForRef(order: FabricOrder, ref: string): FabricItem | undefi
   return lineByRef(order, ref) ?? linesWithSku(order, ref)[0];
 }
 
-export interface PackageOptions {
+export interface PackagePlanInput {
+  readonly refnum: string;
+  readonly packages: readonly ShipmentPackage[];
+  readonly order: FabricOrder;
+  /** The order's open units; the packages draw them down, so a caller can see what is left afterwards. */
+  readonly units: OpenUnits;
   /** complete: a package that lists no items ships every open item not excluded. submit: it ships nothing. */
   readonly unlistedShipsRest: boolean;
   /** Lines never shipped by an unlisted package (complete's unshipped items). */
@@ -49,22 +54,22 @@ export interface PackageOptions {
   readonly created: ReadonlySet<string>;
 }
 
+export interface PackagePlan {
+  readonly shipments: ShipmentRequestBody[];
+  /** Listed items the order does not have. */
+  readonly problems: PlanProblem[];
+}
+
 /**
  * One fabric shipment per RetailOPS package. A package that names its items ships those (by item reference, or by
  * sku across every line of that sku); packages already created, or that end up with nothing to ship, are left out.
  */
-export function planPackages(
-  refnum: string,
-  packages: readonly ShipmentPackage[],
-  order: FabricOrder,
-  units: OpenUnits,
-  options: PackageOptions,
-  problems: PlanProblem[],
-): ShipmentRequestBody[] {
+export function planPackages({ refnum, packages, order, units, unlistedShipsRest, excluded, created }: PackagePlanInput): PackagePlan {
+  const problems: PlanProblem[] = [];
   const shipments: ShipmentRequestBody[] = [];
   for (const pkg of packages) {
     const shipmentNumber = shipmentNumberFor(pkg.shipmentId, pkg.packageId);
-    if (options.created.has(shipmentNumber)) continue;
+    if (created.has(shipmentNumber)) continue;
     const items: ShipmentRequestBody['cartons'][number]['items'] = [];
     const add = (item: FabricItem, quantity: number) => {
       if (quantity > 0) items.push({ lineItemId: item.lineItemId, shippedQuantity: quantity, orderNumber: refnum, sku: item.sku });
@@ -86,8 +91,8 @@ export function planPackages(
           if (wanted !== null) wanted -= quantity;
         }
       }
-    } else if (options.unlistedShipsRest) {
-      for (const item of order.items) if (!options.excluded.has(item.lineItemId)) add(item, units.take(item, null));
+    } else if (unlistedShipsRest) {
+      for (const item of order.items) if (!excluded.has(item.lineItemId)) add(item, units.take(item, null));
     }
     if (items.length === 0) continue;
     shipments.push({
@@ -103,5 +108,5 @@ export function planPackages(
       ],
     });
   }
-  return shipments;
+  return { shipments, problems };
 }

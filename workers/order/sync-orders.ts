@@ -1,10 +1,11 @@
 import { fabricOrderSchema, type FabricOrder, type SearchFilter } from '../../shared/fabric/schemas.js';
 import { isCancelled, isHeld } from '../../shared/fabric/order-hold.js';
 import type { ChannelOrder } from '../../shared/inbox/channel-order.js';
-import { orderAssociations, type ChannelEvent } from '../../shared/events/event.js';
-import type { JobHandler } from '../handler.js';
+import { EVENT_CODES } from '../../shared/events/codes.js';
+import { orderAssociations, warningEvent, type ChannelEvent } from '../../shared/events/event.js';
+import type { JobHandler } from '../handler-context.js';
 import { ACK_ATTRIBUTE } from './ack-order.js';
-import { OrderWithheldError, toChannelOrder } from './map-order.js';
+import { OrderWithheldError, toChannelOrder } from '../../shared/inbox/map-order.js';
 
 const PAGE_LIMIT = 100;
 /** Bounds one run; the next run (scheduled or triggered by a fetch) continues from the watermark. */
@@ -48,18 +49,15 @@ function readOrder(raw: unknown): Read {
 
 /** A warning, not an error: nothing failed that RetailOPS asked for; the order waits in fabric until it reconciles. */
 function withheldEvent(binding: string, orderNumber: string, reason: string): ChannelEvent {
-  return {
+  return warningEvent({
     id: `order-withheld-${binding}-${orderNumber}`,
-    severity: 'warning',
     action: 'order_fetch',
-    code: 'ORDER_WITHHELD',
+    code: EVENT_CODES.ORDER_WITHHELD,
     message: `Order ${orderNumber} is not offered: its amounts do not reconcile with fabric's (${reason.replace(/^withheld: /, '')})`,
-    httpStatus: null,
-    requestUrl: null,
     associations: orderAssociations(orderNumber),
     diagnostic: { binding, reason },
     occurredAt: new Date().toISOString(),
-  };
+  });
 }
 
 const acknowledgedInFabric = (order: FabricOrder) => String(order.attributes[ACK_ATTRIBUTE] ?? '') === 'true';

@@ -1,7 +1,7 @@
 import type { FabricItem, FabricOrder, FabricShipment, ReturnRequestBody, ReturnRequestItem } from '../../shared/fabric/schemas.js';
 import { toWireNumber } from '../../shared/money.js';
-import type { JobPayload } from '../../shared/queues.js';
-import { linesWithSku, returnableQuantity } from '../order-lines.js';
+import type { JobPayload } from '../../shared/jobs/contract.js';
+import { linesWithSku, returnableQuantity } from '../../shared/fabric/order-lines.js';
 
 export const RETURN_REASON = 'RETAILOPS_RETURN';
 /** Stored on the fabric return, so that a retried return can be recognised: fabric has no idempotency key. */

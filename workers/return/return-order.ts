@@ -1,6 +1,8 @@
+import { EVENT_CODES } from '../../shared/events/codes.js';
 import { ActionRejectedError } from '../action-rejected.js';
-import { SOURCE } from '../fabric-outcomes.js';
-import type { JobHandler } from '../handler.js';
+import { SOURCE } from '../attribution.js';
+import type { JobHandler } from '../handler-context.js';
+import { requireOrder } from '../require-order.js';
 import { planReturn } from './plan-return.js';
 
 /**
@@ -10,13 +12,12 @@ import { planReturn } from './plan-return.js';
  * failure named here, not a 400 from fabric.
  */
 export const returnOrder: JobHandler<'return'> = async (payload, { fabric, call, meta }) => {
-  const order = await fabric.getOrderByNumber(payload.refnum, call);
-  if (!order) throw new ActionRejectedError('ORDER_NOT_FOUND', `Order ${payload.refnum} does not exist in fabric`);
+  const order = await requireOrder(fabric, payload.refnum, call);
   const shipments = await fabric.searchShipments(payload.refnum, call);
   const plan = planReturn(payload, order, shipments, SOURCE, meta.receivedAt);
   if (plan.kind === 'already-submitted') return { outcome: 'already-submitted' };
   if (plan.kind === 'rejected') {
-    throw new ActionRejectedError('RETURN_NOT_ELIGIBLE', plan.reason, plan.skus, { returnId: payload.returnId });
+    throw new ActionRejectedError(EVENT_CODES.RETURN_NOT_ELIGIBLE, plan.reason, plan.skus, { returnId: payload.returnId });
   }
   await fabric.submitReturn(payload.refnum, plan.body, call);
   return { outcome: 'return-submitted' };

@@ -1,6 +1,6 @@
 import type { FabricOrder } from '../../shared/fabric/schemas.js';
-import type { JobPayload } from '../../shared/queues.js';
-import { activeQuantity, allocate, lineCancel, linesWithSku, openQuantity, type LineCancel } from '../order-lines.js';
+import type { JobPayload } from '../../shared/jobs/contract.js';
+import { activeQuantity, allocate, lineCancel, linesWithSku, openQuantity, type LineCancel } from '../../shared/fabric/order-lines.js';
 
 export interface UpdatePlan {
   /** Item-level cancels that bring fabric to the quantities RetailOPS sent. */

@@ -1,7 +1,9 @@
+import { EVENT_CODES } from '../../shared/events/codes.js';
 import { ActionRejectedError } from '../action-rejected.js';
 import { hasActionMark } from '../action-mark.js';
-import { cancelLines } from '../fabric-outcomes.js';
-import type { JobHandler } from '../handler.js';
+import { cancelLines } from '../cancel-lines.js';
+import type { JobHandler } from '../handler-context.js';
+import { requireOrder } from '../require-order.js';
 import { planUpdate } from './plan-update.js';
 
 export const UPDATE_REASON = 'RETAILOPS_UPDATE';
@@ -12,13 +14,12 @@ export const UPDATE_REASON = 'RETAILOPS_UPDATE';
  * job's cancel is done: planning again could misread a later change made in fabric as this job's to undo.
  */
 export const updateOrder: JobHandler<'update'> = async (payload, { fabric, call, jobId }) => {
-  const order = await fabric.getOrderByNumber(payload.refnum, call);
-  if (!order) throw new ActionRejectedError('ORDER_NOT_FOUND', `Order ${payload.refnum} does not exist in fabric`);
+  const order = await requireOrder(fabric, payload.refnum, call);
   if (hasActionMark(order, jobId)) return { outcome: 'already-applied' };
   const plan = planUpdate(payload.lineItems, order);
   if (plan.rejected.length > 0) {
     throw new ActionRejectedError(
-      'UPDATE_NOT_SUPPORTED',
+      EVENT_CODES.UPDATE_NOT_SUPPORTED,
       plan.rejected.map((line) => line.reason).join('; '),
       plan.rejected.map((line) => line.sku),
     );

@@ -1,5 +1,8 @@
+// The v1 order actions that are one job each, on the same job kinds as the seed routes: a v1 cancel and a seed
+// cancel of the same order are the same kind of job, deduplicated and processed alike. `status: "success"` means
+// accepted for processing; what fails later arrives as events, as on the seed routes.
 import type { FastifyInstance } from 'fastify';
-import type { JobPayload } from '../../../shared/queues.js';
+import type { JobPayload } from '../../../shared/jobs/contract.js';
 import {
   orderCancelV1Request,
   orderCompleteV1Request,
@@ -15,11 +18,6 @@ import type { IngressDeps } from '../../context.js';
 import { v1Credentials } from '../../credentials.js';
 import { registerEnqueueWebhook } from '../../webhook.js';
 
-/**
- * The v1 order actions that are one job each, on the same job kinds as the seed routes: a v1 cancel and a seed
- * cancel of the same order are the same kind of job, deduplicated and processed alike. `status: "success"` means
- * accepted for processing; what fails later arrives as events, as on the seed routes.
- */
 export function toCancelPayloadV1(input: OrderCancelV1Request): JobPayload<'cancel'> {
   return { refnum: input.order.channel_order_refnum, retailopsOrderId: input.order.retailops_order_id ?? null };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { ChannelEvent } from '../../../shared/events/event.js';
-import type { JobMeta } from '../../../shared/queues.js';
+import { EVENT_CODES } from '../../../shared/events/codes.js';
+import { warningEvent, type ChannelEvent } from '../../../shared/events/event.js';
+import type { JobMeta } from '../../../shared/jobs/contract.js';
 import { orderPullV1Request } from '../../../shared/retailops/v1-requests.js';
 import { toV1Order } from '../../../shared/retailops/render-v1-order.js';
 import type { IngressDeps } from '../../context.js';
@@ -33,18 +34,13 @@ export function decodePageToken(token: string | undefined): number | null {
  * harmless (only an acknowledgement takes it out), refusing the pull would stall RetailOPS' import.
  */
 function unreadableTokenNotice(meta: JobMeta): ChannelEvent {
-  return {
+  return warningEvent({
     id: `page-token-${meta.requestId}`,
-    severity: 'warning',
     action: 'order_pull',
-    code: 'PAGE_TOKEN_NOT_RECOGNISED',
+    code: EVENT_CODES.PAGE_TOKEN_NOT_RECOGNISED,
     message: 'page_token was not issued by this channel; orders are returned from the first page',
-    httpStatus: null,
-    requestUrl: null,
-    associations: [],
-    diagnostic: {},
     occurredAt: meta.receivedAt,
-  };
+  });
 }
 
 /** order_pull_v1: unacknowledged orders, oldest first, or the `specific_orders` asked for (acknowledged or not). */

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ChannelOrder } from '../../../shared/inbox/channel-order.js';
 import { fromMinor, toMinor, toWireNumber } from '../../../shared/money.js';
-import type { JobPayload } from '../../../shared/queues.js';
+import type { JobPayload } from '../../../shared/jobs/contract.js';
 import { orderUpdateV1Request, type OrderUpdateV1Request } from '../../../shared/retailops/v1-requests.js';
 import type { IngressDeps } from '../../context.js';
 import { v1Credentials } from '../../credentials.js';
-import { ValidationError } from '../../errors.js';
+import { validationError, type ValidationIssue } from '../../validation.js';
 import { registerWebhook } from '../../webhook.js';
 
 type OrderItem = OrderUpdateV1Request['order']['order_items'][number];
@@ -15,7 +15,7 @@ function skuOf(item: OrderItem, order: ChannelOrder | null): string | undefined 
 }
 
 export function toUpdatePayloadV1(input: OrderUpdateV1Request, order: ChannelOrder | null): JobPayload<'update'> {
-  const issues: { path: string; message: string }[] = [];
+  const issues: ValidationIssue[] = [];
   const lineItems = input.order.order_items.flatMap((item, index) => {
     const sku = skuOf(item, order);
     if (!sku) {
@@ -24,7 +24,7 @@ export function toUpdatePayloadV1(input: OrderUpdateV1Request, order: ChannelOrd
     }
     return [{ sku, quantity: item.removed ? 0 : (item.quantity ?? 0), removed: item.removed ?? false }];
   });
-  if (issues.length > 0) throw Object.assign(new ValidationError(issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')), { issues });
+  if (issues.length > 0) throw validationError(issues);
   return { refnum: input.order.channel_order_refnum, lineItems };
 }
 

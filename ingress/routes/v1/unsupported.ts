@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
+import { EVENT_CODES } from '../../../shared/events/codes.js';
+import { warningEvent } from '../../../shared/events/event.js';
 import {
   catalogGetConfigV1Request,
   catalogPushV1Request,
@@ -21,8 +23,6 @@ const UNSUPPORTED: { url: string; action: string; schema: z.ZodType; fields: Rec
   { url: '/catalog_get_config_v1', action: 'catalog_get_config', schema: catalogGetConfigV1Request, fields: { sku_fanout: 'no_fanout' } },
 ];
 
-export const ACTION_NOT_SUPPORTED = 'ACTION_NOT_SUPPORTED';
-
 export function registerUnsupportedV1(app: FastifyInstance, deps: IngressDeps): void {
   for (const route of UNSUPPORTED) {
     registerWebhook(app, deps, {
@@ -34,18 +34,13 @@ export function registerUnsupportedV1(app: FastifyInstance, deps: IngressDeps): 
       handle: async ({ meta }) => ({
         fields: route.fields,
         notices: [
-          {
+          warningEvent({
             id: `unsupported-${meta.requestId}`,
-            severity: 'warning',
             action: route.action,
-            code: ACTION_NOT_SUPPORTED,
+            code: EVENT_CODES.ACTION_NOT_SUPPORTED,
             message: `${route.action} is not supported by this channel (fabric commerce); nothing was done`,
-            httpStatus: null,
-            requestUrl: null,
-            associations: [],
-            diagnostic: {},
             occurredAt: meta.receivedAt,
-          },
+          }),
         ],
       }),
     });

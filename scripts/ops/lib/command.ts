@@ -1,5 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
-import { QUEUE_NAMES, type QueueName } from '../../../shared/queues.js';
+import { QUEUE_NAMES, type QueueName } from '../../../shared/jobs/contract.js';
 import { UsageError, type ExitCode, type OpsDeps, type Output } from './core.js';
 
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;

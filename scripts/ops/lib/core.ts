@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { EventStore } from '../../../shared/events/store.js';
 import type { InboxStore } from '../../../shared/inbox/store.js';
-import type { QueueName } from '../../../shared/queues.js';
+import type { QueueName } from '../../../shared/jobs/contract.js';
 import type { RedisClient } from '../../../shared/redis.js';
 
 /** Exit codes of every command. */

@@ -1,29 +1,15 @@
 import { Queue } from 'bullmq';
-import { Cluster, Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { Config } from '../../../shared/config.js';
 import { EventStore } from '../../../shared/events/store.js';
 import { InboxStore } from '../../../shared/inbox/store.js';
 import { buildLoggerOptions } from '../../../shared/logger.js';
-import { credentialsOf, nodeOf, type RedisClient } from '../../../shared/redis.js';
-import { QUEUE_NAMES, type QueueName } from '../../../shared/queues.js';
+import { closeRedis, createRedis, redisUrlForLog } from '../../../shared/redis.js';
+import { QUEUE_NAMES, type QueueName } from '../../../shared/jobs/contract.js';
 import { OpsError, type OpsDeps, type QueueMap } from './core.js';
-import { redactUrl } from './format.js';
 
 export interface OpenDeps extends OpsDeps {
   close(): Promise<void>;
-}
-
-/** A connection that fails fast (a CLI must not hang on an unreachable Redis): to one node, or to a cluster. */
-function connect(config: Config, redisUrl: string): RedisClient {
-  const options = { lazyConnect: true, connectionName: 'retailops-bridge-ops', connectTimeout: 3000, maxRetriesPerRequest: 1 };
-  const retryStrategy = (times: number) => (times > 2 ? null : times * 200);
-  if (!config.redisCluster) return new Redis(redisUrl, { ...options, retryStrategy });
-  return new Cluster([nodeOf(redisUrl)], {
-    lazyConnect: true,
-    redisOptions: { ...options, ...credentialsOf(redisUrl) },
-    clusterRetryStrategy: retryStrategy,
-  });
 }
 
 /**
@@ -33,7 +19,9 @@ function connect(config: Config, redisUrl: string): RedisClient {
  * is added to the error when Redis does not answer.
  */
 export async function openDeps(config: Config, redisUrl: string, unreachableHint?: string): Promise<OpenDeps> {
-  const redis = connect(config, redisUrl);
+  // A connection that fails fast (a CLI must not hang on an unreachable Redis): to one node, or to a cluster. Its
+  // errors are reported by the command, not logged.
+  const redis = createRedis(redisUrl, 'cli', pino({ level: 'silent' }), 'retailops-bridge-ops', config.redisCluster);
   let lastError: Error | null = null;
   redis.on('error', (error: Error) => void (lastError = error));
   try {
@@ -42,7 +30,7 @@ export async function openDeps(config: Config, redisUrl: string, unreachableHint
     redis.disconnect();
     const reason = (lastError ?? (error as Error)).message || String(error);
     const hint = unreachableHint ? ` (${unreachableHint})` : '';
-    throw new OpsError(`cannot reach Redis at ${redactUrl(redisUrl)}: ${reason}${hint}`, { redisUrl: redactUrl(redisUrl) });
+    throw new OpsError(`cannot reach Redis at ${redisUrlForLog(redisUrl)}: ${reason}${hint}`, { redisUrl: redisUrlForLog(redisUrl) });
   }
   const queues = Object.fromEntries(
     QUEUE_NAMES.map((name) => {
@@ -65,11 +53,7 @@ export async function openDeps(config: Config, redisUrl: string, unreachableHint
     bindings: config.channels.map((binding) => binding.key),
     close: async () => {
       await Promise.all(Object.values(queues).map((queue) => queue.close().catch(() => undefined)));
-      try {
-        await redis.quit();
-      } catch {
-        redis.disconnect();
-      }
+      await closeRedis(redis);
     },
   };
 }

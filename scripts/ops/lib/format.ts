@@ -1,4 +1,4 @@
-/** Plain-text rendering for the human-readable output: aligned tables, no colours, no dependencies. */
+// Plain-text rendering for the human-readable output: aligned tables, no colours, no dependencies.
 
 export type Cell = string | number | boolean | null | undefined;
 
@@ -41,17 +41,6 @@ export function table<Row>(rows: readonly Row[], columns: readonly Column<Row>[]
 /** An ISO timestamp from epoch milliseconds; null when BullMQ has none. */
 export function isoTime(epochMs: number | null | undefined): string | null {
   return typeof epochMs === 'number' && Number.isFinite(epochMs) && epochMs > 0 ? new Date(epochMs).toISOString() : null;
-}
-
-/** A Redis URL fit for an error message: the password replaced. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable REDIS_URL)';
-  }
 }
 
 export function plural(count: number, one: string, many = `${one}s`): string {

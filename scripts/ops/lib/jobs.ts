@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { QUEUE_NAMES, type QueueName } from '../../../shared/queues.js';
+import { QUEUE_NAMES, type QueueName } from '../../../shared/jobs/contract.js';
 import { isoTime } from './format.js';
 import { OpsError, type QueueMap } from './core.js';
 
@@ -28,7 +28,11 @@ function idText(value: unknown): string | null {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
 }
 
-/** Read defensively: a failed job may be failed precisely because its data is not what the contract says. */
+/**
+ * Read defensively: a failed job may be failed precisely because its data is not what the contract says. Hence not
+ * the contract's orderRefnums (shared/jobs/contract.ts), which trusts the kind and the payload's shape: this one also
+ * reads a job of an unknown kind, a numeric refnum, and a payload that is null or not an object.
+ */
 export function refnumsOf(data: unknown): string[] {
   const payload = record(record(data)['payload']);
   const single = idText(payload['refnum']);

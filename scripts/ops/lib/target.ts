@@ -1,7 +1,7 @@
 import type { Config } from '../../../shared/config.js';
-import { QUEUE_NAMES } from '../../../shared/queues.js';
+import { QUEUE_NAMES } from '../../../shared/jobs/contract.js';
+import { redisUrlForLog } from '../../../shared/redis.js';
 import { UsageError, type OpsDeps } from './core.js';
-import { redactUrl } from './format.js';
 
 /** The Redis the CLI works on, and whether the operator named it (REDIS_URL) or it is the local default. */
 export interface RedisTarget {
@@ -32,7 +32,7 @@ export function redisTarget(config: Pick<Config, 'redisUrl' | 'redisCluster' | '
 
 /** The stderr line that says which Redis the CLI chose on its own. */
 export function defaultTargetNote(target: RedisTarget, prefix: string): string {
-  return `using Redis ${redactUrl(target.url)} (REDIS_URL is unset: the Redis npm start runs, REDIS_PORT), prefix ${prefix}`;
+  return `using Redis ${redisUrlForLog(target.url)} (REDIS_URL is unset: the Redis npm start runs, REDIS_PORT), prefix ${prefix}`;
 }
 
 /**
@@ -51,7 +51,7 @@ export async function hasBridgeData(deps: Pick<OpsDeps, 'queues' | 'redis'>): Pr
  * CLI its connections (tests, embedding) and so no URL is known.
  */
 export function noDataWarning(target: RedisTarget | null, prefix: string, config: Pick<Config, 'embeddedRedis'> | null): string {
-  const where = target ? redactUrl(target.url) : 'this Redis';
+  const where = target ? redisUrlForLog(target.url) : 'this Redis';
   const hints = [
     config && (!target || target.url !== embeddedRedisUrl(config)) ? `npm start uses ${embeddedRedisUrl(config)}` : null,
     'the services use their REDIS_URL and QUEUE_PREFIX',

@@ -1,4 +1,4 @@
-import type { FabricItem, FabricOrder } from '../shared/fabric/schemas.js';
+import type { FabricItem, FabricOrder } from './schemas.js';
 
 /** Quantities of a fabric line, as the bridge reasons about them. */
 export function openQuantity(item: FabricItem): number {

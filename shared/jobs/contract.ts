@@ -1,12 +1,11 @@
+// The contract between ingress and workers: which job goes on which queue, and the zod schema of its data. Payloads
+// are normalised at ingress (ids as strings, amounts as decimal strings), so workers never see the seeds' type quirks.
+import type { JobsOptions } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { QUEUE_NAMES, type QueueName } from './config.js';
 
-/**
- * The contract between ingress and workers: which job goes on which queue, and the zod schema of its data. Payloads
- * are normalised at ingress (ids as strings, amounts as decimal strings), so workers never see the seeds' type quirks.
- */
-export { QUEUE_NAMES, type QueueName };
+export const QUEUE_NAMES = ['order', 'cancel', 'update', 'return'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/);
 
@@ -67,16 +66,43 @@ export const ackPayloadSchema = z.object({
 });
 export const syncPayloadSchema = z.object({});
 
-/** Job kinds, their queue and their payload schema. */
+interface JobKindSpec<S extends z.ZodType> {
+  readonly queue: QueueName;
+  readonly payload: S;
+  /** The RetailOPS action the kind carries out, as the events about it name it. */
+  readonly action: string;
+  /** The one order a job of this kind acts on: its lane keeps that order's actions in sequence (shared/order-lanes.ts). */
+  readonly order?: (payload: z.output<S>) => string;
+  /** The orders a job of this kind acts on together; no lane, as nothing it does depends on their other actions. */
+  readonly orders?: (payload: z.output<S>) => readonly string[];
+  /** Job options of this kind that differ from the queue's defaults (shared/jobs/producer.ts, defaultJobOptions). */
+  readonly options?: JobsOptions;
+}
+
+/** Keeps each entry's payload type, so that its accessors are checked against its own schema. */
+function kind<S extends z.ZodType>(spec: JobKindSpec<S>): JobKindSpec<S> {
+  return spec;
+}
+
+const ofRefnum = (payload: { refnum: string }) => payload.refnum;
+
+/** Job kinds: their queue, payload schema, RetailOPS action, the orders they act on, and their own job options. */
 export const JOB_KINDS = {
-  'order.sync': { queue: 'order', payload: syncPayloadSchema },
-  'order.ack': { queue: 'order', payload: ackPayloadSchema },
-  'order.complete': { queue: 'order', payload: completePayloadSchema },
-  'order.shipment': { queue: 'order', payload: shipmentPayloadSchema },
-  cancel: { queue: 'cancel', payload: cancelPayloadSchema },
-  update: { queue: 'update', payload: updatePayloadSchema },
-  return: { queue: 'return', payload: returnPayloadSchema },
-} as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
+  'order.sync': kind({
+    queue: 'order',
+    payload: syncPayloadSchema,
+    action: 'order_sync',
+    // A sync repeats every ORDER_SYNC_INTERVAL_MS, so a failed one matters only until the next: few attempts, a
+    // short history, and nothing kept of the successful runs.
+    options: { removeOnComplete: true, removeOnFail: 100, attempts: 3 },
+  }),
+  'order.ack': kind({ queue: 'order', payload: ackPayloadSchema, action: 'order_ack', orders: (payload) => payload.refnums }),
+  'order.complete': kind({ queue: 'order', payload: completePayloadSchema, action: 'order_complete', order: ofRefnum }),
+  'order.shipment': kind({ queue: 'order', payload: shipmentPayloadSchema, action: 'order_shipment_submit', order: ofRefnum }),
+  cancel: kind({ queue: 'cancel', payload: cancelPayloadSchema, action: 'order_cancel', order: ofRefnum }),
+  update: kind({ queue: 'update', payload: updatePayloadSchema, action: 'order_update', order: ofRefnum }),
+  return: kind({ queue: 'return', payload: returnPayloadSchema, action: 'order_returned', order: ofRefnum }),
+};
 
 export type JobKind = keyof typeof JOB_KINDS;
 export type JobPayload<K extends JobKind> = z.infer<(typeof JOB_KINDS)[K]['payload']>;
@@ -94,14 +120,33 @@ export const jobDataSchema = z.object({
   payload: z.unknown(),
 });
 
-/** Job kinds that act on one order and so keep that order's sequence (shared/order-lanes.ts). */
-const LANE_KINDS: ReadonlySet<JobKind> = new Set(['order.complete', 'order.shipment', 'cancel', 'update', 'return']);
+/**
+ * The kind's entry with its payload type forgotten, for callers holding a payload as read back from Redis (a job
+ * whose data failed to parse still leaves its lane); undefined for a kind this version does not know.
+ */
+function specOf(kind: JobKind): JobKindSpec<z.ZodType<unknown>> | undefined {
+  return JOB_KINDS[kind] as JobKindSpec<z.ZodType<unknown>> | undefined;
+}
 
 /** The order whose lane a job belongs to; null for jobs not about one order (sync, ack). */
 export function laneRefnum(kind: JobKind, payload: unknown): string | null {
-  if (!LANE_KINDS.has(kind)) return null;
-  const refnum = (payload as { refnum?: unknown }).refnum;
+  const refnum = specOf(kind)?.order?.(payload);
   return typeof refnum === 'string' ? refnum : null;
+}
+
+/** Every order a job acts on, as its events name them: its one order, its several, or none. */
+export function orderRefnums(kind: JobKind, payload: unknown): readonly string[] {
+  const one = laneRefnum(kind, payload);
+  return one !== null ? [one] : (specOf(kind)?.orders?.(payload) ?? []);
+}
+
+/**
+ * The order sync of one channel binding, whether scheduled (workers/start-workers.ts) or asked for by a fetch
+ * (shared/jobs/producer.ts): its data, its job options, and `key`, the id that keeps one per binding (the
+ * scheduler's id, and the deduplication id of a requested one).
+ */
+export function syncJob(meta: JobMeta): { readonly key: string; readonly data: JobData<'order.sync'>; readonly options: JobsOptions } {
+  return { key: `sync-${meta.bindingKey}`, data: { kind: 'order.sync', meta, payload: {} }, options: { ...JOB_KINDS['order.sync'].options } };
 }
 
 export function queueOf(kind: JobKind): QueueName {
@@ -113,9 +158,9 @@ export function queueOf(kind: JobKind): QueueName {
  * so that an operator finds "order 496" by eye on the dashboard. Workers dispatch on `data.kind`, never on the name.
  */
 export function jobDisplayName(kind: JobKind, meta: Pick<JobMeta, 'clientId' | 'channelId'>, payload: unknown): string {
-  const { refnum, refnums } = payload as { refnum?: unknown; refnums?: unknown };
-  const orders =
-    typeof refnum === 'string' ? ` order ${refnum}` : Array.isArray(refnums) ? ` orders ${refnums.slice(0, 5).join(', ')}${refnums.length > 5 ? ', …' : ''}` : '';
+  const one = laneRefnum(kind, payload);
+  const several = specOf(kind)?.orders?.(payload);
+  const orders = one !== null ? ` order ${one}` : several ? ` orders ${several.slice(0, 5).join(', ')}${several.length > 5 ? ', …' : ''}` : '';
   return `${kind}${orders} (client ${meta.clientId}, channel ${meta.channelId})`;
 }
 

@@ -1,17 +1,17 @@
 import { Queue, Worker, type Job } from 'bullmq';
-import type { RedisClient } from '../shared/redis.js';
 import { createMetrics, type Metrics } from '../shared/metrics.js';
 import type { Logger } from 'pino';
 import type { Config } from '../shared/config.js';
+import { EVENT_CODES } from '../shared/events/codes.js';
 import { EventStore } from '../shared/events/store.js';
+import { FabricClients } from '../shared/fabric/clients.js';
 import { InboxStore } from '../shared/inbox/store.js';
-import { BULLMQ_MAX_STALLED_COUNT, forgetStalls } from '../shared/job-stalls.js';
+import { BULLMQ_MAX_STALLED_COUNT, forgetStalls } from '../shared/jobs/stalls.js';
 import { OrderLanes, type JobLiveness } from '../shared/order-lanes.js';
-import { QUEUE_NAMES, laneRefnum, type JobData } from '../shared/queues.js';
-import { closeRedis, connectAtStartup, createRedis, distinctErrorLogger } from '../shared/redis.js';
-import { FabricClients } from './fabric-clients.js';
+import { QUEUE_NAMES, laneRefnum, queueOf, syncJob, type JobData } from '../shared/jobs/contract.js';
+import { closeRedis, distinctErrorLogger, openServiceRedis, type RedisClient } from '../shared/redis.js';
+import { backoffDelay, failedForGood } from './failure-policy.js';
 import { buildProcessor } from './process-job.js';
-import { backoffDelay } from './retry-policy.js';
 
 export interface RunningWorkers {
   readonly workers: readonly Worker[];
@@ -31,15 +31,8 @@ export interface RunningWorkers {
  * queue, the repeatable order sync of every channel binding.
  */
 export async function startWorkers(config: Config, logger: Logger, metrics: Metrics = createMetrics()): Promise<RunningWorkers> {
-  if (!config.redisUrl) throw new Error('REDIS_URL is required (npm start provides an embedded Redis)');
-  const redis = createRedis(config.redisUrl, 'worker', logger, 'worker', config.redisCluster);
   // Only the first connection is bounded: once running, the workers wait for Redis for ever (an outage is survived).
-  try {
-    await connectAtStartup(redis, config.redisUrl);
-  } catch (error) {
-    redis.disconnect();
-    throw error;
-  }
+  const redis = await openServiceRedis(config.redisUrl, 'worker', logger, 'worker', config.redisCluster);
   const events = new EventStore(redis, { prefix: config.queuePrefix, ...config.events }, logger, metrics);
   const inbox = new InboxStore(redis, config.queuePrefix);
   const lanes = new OrderLanes(redis, config.queuePrefix);
@@ -82,9 +75,9 @@ export async function startWorkers(config: Config, logger: Logger, metrics: Metr
     };
     worker.on('completed', leave);
     worker.on('failed', (job) => {
-      if (job && (job.finishedOn !== undefined || job.attemptsMade >= (job.opts.attempts ?? 1))) leave(job);
+      if (job && failedForGood(job)) leave(job);
       // Its event is stored; a retry by an operator (Bull Board or the CLI) starts with WORKER_MAX_STALLS again.
-      if (job?.failedReason.startsWith('JOB_STALLED')) {
+      if (job?.failedReason.startsWith(EVENT_CODES.JOB_STALLED)) {
         forgetStalls(redis, job).catch((error: unknown) => logger.warn({ err: error, jobId: job.id }, 'stall count not reset'));
       }
     });
@@ -100,7 +93,7 @@ export async function startWorkers(config: Config, logger: Logger, metrics: Metr
     return worker;
   });
 
-  if (config.worker.queues.includes('order')) await scheduleOrderSync(config, redis, logger);
+  if (config.worker.queues.includes(queueOf('order.sync'))) await scheduleOrderSync(config, redis, logger);
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   logger.info({ queues: config.worker.queues, concurrency: config.worker.concurrency }, 'workers running');
 
@@ -128,29 +121,23 @@ export async function startWorkers(config: Config, logger: Logger, metrics: Metr
   };
 }
 
-async function scheduleOrderSync(config: Config, redis: ReturnType<typeof createRedis>, logger: Logger): Promise<void> {
-  const queue = new Queue('order', { connection: redis, prefix: config.queuePrefix });
+async function scheduleOrderSync(config: Config, redis: RedisClient, logger: Logger): Promise<void> {
+  const name = queueOf('order.sync');
+  const queue = new Queue(name, { connection: redis, prefix: config.queuePrefix });
   // Without a listener BullMQ writes each connection error to the console, outside the JSON log.
-  queue.on('error', (error) => logger.debug({ err: error, queue: 'order' }, 'order sync scheduler error'));
+  queue.on('error', (error) => logger.debug({ err: error, queue: name }, 'order sync scheduler error'));
   try {
     for (const binding of config.channels) {
-      const data: JobData<'order.sync'> = {
-        kind: 'order.sync',
-        meta: {
-          clientId: binding.clientId ?? 'default',
-          channelId: binding.channelId ?? 'default',
-          bindingKey: binding.key,
-          requestId: `schedule-${binding.key}`,
-          receivedAt: new Date().toISOString(),
-          sourceAction: null,
-        },
-        payload: {},
-      };
-      await queue.upsertJobScheduler(
-        `sync-${binding.key}`,
-        { every: config.orderSync.intervalMs },
-        { name: 'order.sync', data, opts: { removeOnComplete: true, removeOnFail: 100, attempts: 3 } },
-      );
+      // No webhook asked for it: the binding's own ids, and a request id that says where the job came from.
+      const { key, data, options } = syncJob({
+        clientId: binding.clientId ?? 'default',
+        channelId: binding.channelId ?? 'default',
+        bindingKey: binding.key,
+        requestId: `schedule-${binding.key}`,
+        receivedAt: new Date().toISOString(),
+        sourceAction: null,
+      });
+      await queue.upsertJobScheduler(key, { every: config.orderSync.intervalMs }, { name: data.kind, data, opts: options });
     }
     logger.info({ everyMs: config.orderSync.intervalMs, bindings: config.channels.length }, 'order sync scheduled');
   } finally {

@@ -1,6 +1,6 @@
-import type { JobKind } from '../shared/queues.js';
+import type { JobKind } from '../shared/jobs/contract.js';
 import { cancelOrder } from './cancel/cancel-order.js';
-import type { JobHandler } from './handler.js';
+import type { JobHandler } from './handler-context.js';
 import { ackOrders } from './order/ack-order.js';
 import { completeOrder } from './order/complete-order.js';
 import { submitShipment } from './order/submit-shipment.js';
@@ -17,15 +17,4 @@ export const HANDLERS: { [K in JobKind]: JobHandler<K> } = {
   cancel: cancelOrder,
   update: updateOrder,
   return: returnOrder,
-};
-
-/** The RetailOPS action a job kind carries out, as failure events name it. */
-export const ACTION_NAMES: Record<JobKind, string> = {
-  'order.sync': 'order_sync',
-  'order.ack': 'order_ack',
-  'order.complete': 'order_complete',
-  'order.shipment': 'order_shipment_submit',
-  cancel: 'order_cancel',
-  update: 'order_update',
-  return: 'order_returned',
 };

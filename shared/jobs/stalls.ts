@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
-import type { RedisClient } from './redis.js';
-import { defineScript } from './redis-script.js';
+import { EVENT_CODES } from '../events/codes.js';
+import type { RedisClient } from '../redis.js';
+import { defineScript } from '../redis-script.js';
 
 /**
  * The job was taken back from lost workers more often than WORKER_MAX_STALLS allows (each stall is a worker that died,
@@ -9,7 +10,7 @@ import { defineScript } from './redis-script.js';
  */
 export class JobStalledError extends Error {
   override readonly name = 'JobStalledError';
-  readonly code = 'JOB_STALLED';
+  readonly code = EVENT_CODES.JOB_STALLED;
   constructor(readonly stalls: number) {
     super(
       `the job was taken back ${stalls} times from workers lost while running it (killed, frozen past their lock, or stopped ` +

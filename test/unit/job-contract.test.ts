@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toCancelPayload } from '../../ingress/routes/order-cancel.js';
-import { JOB_KINDS, jobIdFor, queueOf, stableStringify, type JobKind } from '../../shared/queues.js';
+import { JOB_KINDS, jobDisplayName, jobIdFor, laneRefnum, orderRefnums, queueOf, stableStringify, syncJob, type JobKind } from '../../shared/jobs/contract.js';
 import { orderCancelRequest } from '../../shared/retailops/seed-requests.js';
 import { seedInput } from './helpers.js';
 
 const payload = { refnum: '496', lineItems: [{ sku: '132', quantity: 2, removed: false }] };
+const meta = { clientId: '497', channelId: '21', bindingKey: 'acme', requestId: 'r', receivedAt: '2024-01-01T00:00:00.000Z', sourceAction: null };
+const scope = { clientId: '497', channelId: '21' };
 
 /** The same object with its keys inserted in reverse order, at every level. */
 function reversedKeys(value: unknown): unknown {
@@ -16,7 +18,7 @@ function reversedKeys(value: unknown): unknown {
   return value;
 }
 
-describe('shared/queues', () => {
+describe('shared/jobs/contract', () => {
   describe('stableStringify', () => {
     it('sorts object keys at every level and keeps array order', () => {
       expect(stableStringify({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
@@ -98,6 +100,56 @@ describe('shared/queues', () => {
       expect(queueOf('cancel')).toBe('cancel');
       expect(queueOf('update')).toBe('update');
       expect(queueOf('return')).toBe('return');
+    });
+  });
+
+  describe('JOB_KINDS', () => {
+    it('names the RetailOPS action of each kind', () => {
+      const actions = Object.fromEntries(Object.entries(JOB_KINDS).map(([kind, spec]) => [kind, spec.action]));
+      expect(actions).toEqual({
+        'order.sync': 'order_sync',
+        'order.ack': 'order_ack',
+        'order.complete': 'order_complete',
+        'order.shipment': 'order_shipment_submit',
+        cancel: 'order_cancel',
+        update: 'order_update',
+        return: 'order_returned',
+      });
+    });
+
+    it('puts the kinds about one order in that order lane, and no other', () => {
+      const laned: JobKind[] = ['order.complete', 'order.shipment', 'cancel', 'update', 'return'];
+      for (const kind of laned) {
+        expect(laneRefnum(kind, { refnum: '496' })).toBe('496');
+        expect(orderRefnums(kind, { refnum: '496' })).toEqual(['496']);
+      }
+      expect(laneRefnum('order.ack', { refnums: ['1'] })).toBeNull();
+      expect(laneRefnum('order.sync', {})).toBeNull();
+      // Data read back from Redis that lacks its order leaves no lane to look after.
+      expect(laneRefnum('cancel', {})).toBeNull();
+    });
+
+    it('reads the orders of an ack, and none of a sync', () => {
+      expect(orderRefnums('order.ack', { refnums: ['1', '2'], retailopsOrderIds: {} })).toEqual(['1', '2']);
+      expect(orderRefnums('order.sync', {})).toEqual([]);
+    });
+
+    it('names jobs by their orders for the dashboard', () => {
+      expect(jobDisplayName('cancel', scope, { refnum: '496', retailopsOrderId: null })).toBe('cancel order 496 (client 497, channel 21)');
+      expect(jobDisplayName('order.ack', scope, { refnums: ['1', '2', '3', '4', '5', '6'] })).toBe('order.ack orders 1, 2, 3, 4, 5, … (client 497, channel 21)');
+      expect(jobDisplayName('order.sync', scope, {})).toBe('order.sync (client 497, channel 21)');
+    });
+
+    it('builds the sync job of a binding, one per binding, with its own options', () => {
+      const job = syncJob(meta);
+      expect(job).toEqual({
+        key: 'sync-acme',
+        data: { kind: 'order.sync', meta, payload: {} },
+        options: { removeOnComplete: true, removeOnFail: 100, attempts: 3 },
+      });
+      // Each caller may add to its options without changing the next job's.
+      (job.options as Record<string, unknown>)['attempts'] = 9;
+      expect(syncJob(meta).options.attempts).toBe(3);
     });
   });
 });

@@ -4,7 +4,7 @@ import type { EventStore } from '../shared/events/store.js';
 import type { InboxStore } from '../shared/inbox/store.js';
 import type { Config } from '../shared/config.js';
 import type { Metrics } from '../shared/metrics.js';
-import type { JobKind, JobMeta, JobPayload } from '../shared/queues.js';
+import type { JobKind, JobMeta, JobPayload } from '../shared/jobs/contract.js';
 
 /** What a job handler may use: narrow, so handlers are functions of the payload and these. */
 export interface HandlerContext {

@@ -1,13 +1,13 @@
-import type { Config } from '../shared/config.js';
-import { bindingByKey } from '../shared/channels.js';
-import { createHash } from 'node:crypto';
-import type { RedisClient } from '../shared/redis.js';
-import { CircuitBreaker } from '../shared/fabric/circuit-breaker.js';
-import { FabricRateLimiter } from '../shared/fabric/rate-limiter.js';
-import { FabricClient } from '../shared/fabric/client.js';
-import { createHttpTransport } from '../shared/fabric/http.js';
-import type { Logger } from '../shared/logger.js';
-import type { Metrics } from '../shared/metrics.js';
+import type { Config } from '../config.js';
+import { bindingByKey } from '../channels.js';
+import type { RedisClient } from '../redis.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { FabricRateLimiter } from './rate-limiter.js';
+import { fabricBudgetKey } from '../keys.js';
+import { FabricClient } from './client.js';
+import { createHttpTransport } from './http.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 
 /**
  * One fabric client (and so one cached token) per channel binding, made on first use; one circuit breaker per
@@ -76,8 +76,7 @@ export class FabricClients {
 
   /** The tenant's call budget (FABRIC_RATE_LIMIT_PER_SECOND), shared through Redis; each wait is measured. */
   #budgetFor(tenant: string, label: { readonly tenant: string }): { acquire(): Promise<void> } {
-    const key = `${this.#config.queuePrefix}:fabric-rate:${createHash('sha256').update(tenant).digest('hex').slice(0, 16)}`;
-    const limiter = new FabricRateLimiter(this.#redis, key, this.#config.fabricRateLimitPerSecond);
+    const limiter = new FabricRateLimiter(this.#redis, fabricBudgetKey(this.#config.queuePrefix, tenant), this.#config.fabricRateLimitPerSecond);
     return {
       acquire: async () => {
         const waitedMs = await limiter.acquire();

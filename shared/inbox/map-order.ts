@@ -1,8 +1,8 @@
-import type { FabricAddress, FabricItem, FabricOrder } from '../../shared/fabric/schemas.js';
-import type { ChannelAddress, ChannelItem, ChannelOrder, ChannelPayment } from '../../shared/inbox/channel-order.js';
-import { fromMinor, toMinor } from '../../shared/money.js';
-import { isV1Currency } from '../../shared/retailops/v1-currencies.js';
-import { activeQuantity } from '../order-lines.js';
+import type { FabricAddress, FabricItem, FabricOrder } from '../fabric/schemas.js';
+import type { ChannelAddress, ChannelItem, ChannelOrder, ChannelPayment } from './channel-order.js';
+import { fromMinor, toMinor } from '../money.js';
+import { isV1Currency } from '../retailops/v1-currencies.js';
+import { activeQuantity } from '../fabric/order-lines.js';
 
 /**
  * An order the bridge will not offer RetailOPS: its amounts do not add up to fabric's orderTotal in a dialect, or its

@@ -1,33 +1,28 @@
+// The BullMQ queues, created once per process on a connection its owner closes. `add` is the only way jobs are
+// made, so every job gets the same retry and retention policy.
 import { Queue, type DefaultJobOptions } from 'bullmq';
-import type { RedisClient } from './redis.js';
-import type { Logger } from './logger.js';
-import type { Config } from './config.js';
-import { OrderLanes } from './order-lanes.js';
-import { QUEUE_NAMES, jobDisplayName, jobIdFor, laneRefnum, queueOf, type JobData, type JobKind, type JobMeta, type JobPayload, type QueueName } from './queues.js';
+import type { RedisClient } from '../redis.js';
+import type { Logger } from '../logger.js';
+import type { Config } from '../config.js';
+import { OrderLanes } from '../order-lanes.js';
+import { QUEUE_NAMES, jobDisplayName, jobIdFor, laneRefnum, queueOf, syncJob, type JobData, type JobKind, type JobMeta, type JobPayload, type QueueName } from './contract.js';
 
-/**
- * The BullMQ queues, created once per process on a connection its owner closes. `add` is the only way jobs are
- * made, so every job gets the same retry and retention policy.
- */
 export function defaultJobOptions(config: Config): DefaultJobOptions {
   return {
     attempts: config.jobs.attempts,
-    // Delay maths lives in workers/retry-policy.ts (the worker's backoffStrategy): Retry-After and jitter.
+    // Delay maths lives in workers/failure-policy.ts (the worker's backoffStrategy): Retry-After and jitter.
     backoff: { type: 'fabric', delay: config.jobs.backoffMs },
     removeOnComplete: { age: config.dedupWindowSeconds },
     removeOnFail: { age: Math.max(config.failedRetentionSeconds, config.dedupWindowSeconds) },
   };
 }
 
-export interface EnqueueResult {
-  readonly jobId: string;
+/** An add whose job already existed (a redelivered webhook within DEDUP_WINDOW_SECONDS): nothing new was queued. */
+export interface DeduplicatedAdd {
   readonly queue: QueueName;
-  readonly kind: JobKind;
-  /** The job already existed (a redelivered webhook within DEDUP_WINDOW_SECONDS): nothing new was queued. */
-  readonly deduplicated: boolean;
 }
 
-export type DeduplicatedListener = (result: EnqueueResult) => void;
+export type DeduplicatedListener = (add: DeduplicatedAdd) => void;
 
 export class JobQueues {
   readonly #queues: Map<QueueName, Queue>;
@@ -68,13 +63,13 @@ export class JobQueues {
   }
 
   /**
-   * Adds the job under its deterministic id (a duplicate of a retained job is a no-op that returns the same id, and
-   * is logged and told to the onDeduplicated listeners, as a 200 without a new job would otherwise leave no trace),
+   * Adds the job under its deterministic id (a duplicate of a retained job adds nothing, and is logged and told to
+   * the onDeduplicated listeners, as a 200 without a new job would otherwise leave no trace),
    * then, for an action on one order, appends it to that order's lane (shared/order-lanes.ts). Both happen before
    * the caller answers 200; a failure of either is a 503 and RetailOPS' retry repeats both harmlessly. The payload
    * is not validated again here: its type is the contract, and the worker parses what it takes from Redis.
    */
-  async add<K extends JobKind>(kind: K, meta: JobMeta, payload: JobPayload<K>): Promise<EnqueueResult> {
+  async add<K extends JobKind>(kind: K, meta: JobMeta, payload: JobPayload<K>): Promise<void> {
     const name = queueOf(kind);
     const queue = this.queue(name);
     const data: JobData<K> = { kind, meta, payload };
@@ -88,14 +83,11 @@ export class JobQueues {
       this.#redis.hget(queue.toKey(jobId), 'timestamp'),
       refnum !== null ? this.#lanes.join(meta.bindingKey, refnum, { queue: name, jobId }) : undefined,
     ]);
-    const deduplicated = stored !== null && stored !== String(job.timestamp);
-    const result: EnqueueResult = { jobId, queue: name, kind, deduplicated };
-    if (deduplicated) {
+    if (stored !== null && stored !== String(job.timestamp)) {
       // reqId as on the request's own lines: the webhook, its answer and the job it was folded into line up.
       this.#logger.info({ reqId: meta.requestId, jobId, queue: name, kind, deduplicated: true }, 'webhook deduplicated: its job already exists');
-      for (const listener of this.#deduplicatedListeners) listener(result);
+      for (const listener of this.#deduplicatedListeners) listener({ queue: name });
     }
-    return result;
   }
 
   /** Tells `listener` of every add whose job already existed (the ingress counts them in its metrics). */
@@ -105,11 +97,8 @@ export class JobQueues {
 
   /** Asks for an order sync of one channel binding; while one is waiting, another request joins it. */
   async requestSync(meta: JobMeta): Promise<void> {
-    await this.queue('order').add(
-      jobDisplayName('order.sync', meta, {}),
-      { kind: 'order.sync', meta, payload: {} } satisfies JobData<'order.sync'>,
-      { deduplication: { id: `sync-${meta.bindingKey}` }, removeOnComplete: true, removeOnFail: 100, attempts: 3 },
-    );
+    const { key, data, options } = syncJob(meta);
+    await this.queue(queueOf('order.sync')).add(jobDisplayName('order.sync', meta, data.payload), data, { deduplication: { id: key }, ...options });
   }
 
   async close(): Promise<void> {

@@ -1,26 +1,23 @@
 import { pino, type Logger } from 'pino';
-import { ConfigError } from '../shared/config.js';
-import { buildLoggerOptions } from '../shared/logger.js';
-import { RedisUnavailableError } from '../shared/redis.js';
-import { portIsFree, RedisPortBusyError, RedisServerMissingError } from './redis-server.js';
+import { ConfigError } from './config.js';
+import { buildLoggerOptions } from './logger.js';
+import { RedisUnavailableError } from './redis.js';
 
 /**
  * Start failures of `npm start`, `npm run ingress` and `npm run worker`, said in one line that names the variable
  * to change: an operator reads the last line, and it must not be a stack trace.
  */
 
-/** A start failure whose message is complete for an operator: no stack is logged with it. */
+/**
+ * A start failure whose message is complete for an operator: no stack is logged with it. The launcher's own failures
+ * (scripts/redis-server.ts) extend it, so that this module needs to know none of them.
+ */
 export class StartupError extends Error {
-  override readonly name = 'StartupError';
+  override readonly name: string = 'StartupError';
 }
 
 export function portInUse(variable: string, port: number): StartupError {
   return new StartupError(`${variable} ${port} is in use by another process: set ${variable} to a free port`);
-}
-
-/** Rejects with the variable's name when something already listens on host:port (0 picks a port: never busy). */
-export async function assertPortFree(variable: string, port: number, host: string): Promise<void> {
-  if (port !== 0 && !(await portIsFree(port, host))) throw portInUse(variable, port);
 }
 
 /** A listen() failure in words: EADDRINUSE names the variable (the port may have been taken since the check). */
@@ -33,13 +30,7 @@ export function explainListenError(error: unknown, variable: string, port: numbe
 }
 
 function isExplained(error: unknown): error is Error {
-  return (
-    error instanceof StartupError ||
-    error instanceof ConfigError ||
-    error instanceof RedisUnavailableError ||
-    error instanceof RedisPortBusyError ||
-    error instanceof RedisServerMissingError
-  );
+  return error instanceof StartupError || error instanceof ConfigError || error instanceof RedisUnavailableError;
 }
 
 /** ConfigError lists one issue a line; a log line holds them joined. */

@@ -1,9 +1,7 @@
 import type { CallContext, FabricClient } from '../shared/fabric/client.js';
+import type { LineCancel } from '../shared/fabric/order-lines.js';
 import { actionMark } from './action-mark.js';
-import type { LineCancel } from './order-lines.js';
-
-/** Attribution on every change the bridge makes in fabric. */
-export const SOURCE = 'RetailOPS';
+import { SOURCE } from './attribution.js';
 
 /** One item-level cancel call for several lines, all with the same reason, marked as the job's (action-mark.ts). */
 export async function cancelLines(
