@@ -7,6 +7,7 @@ import { ContractChecks, installContractChecks } from './contract/checks.js';
 import { sharedContractValidator } from './contract/contract.js';
 import { sandboxErrorHandler, sandboxNotFoundHandler } from './error-handler.js';
 import { FaultInjector, faultConfigInputSchema, type FaultConfig } from './faults.js';
+import { InventoryState } from './inventory-state.js';
 import { CallTracker, Ledger } from './ledger.js';
 import { buildContractHookRoutes } from './routes/contract-hooks.js';
 import { buildTestHookRoutes } from './routes/test-hooks.js';
@@ -64,6 +65,7 @@ function buildContext(options: SandboxOptions): SandboxContext {
   const nowIso = (): string => new Date(now()).toISOString();
   return {
     state: new SandboxState(() => buildDemoOrders(nowIso())),
+    inventory: new InventoryState(),
     ledger: new Ledger(),
     tracker: new CallTracker(),
     tokens: new TokenStore(options.tokenTtlSeconds ?? 600, now),

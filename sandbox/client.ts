@@ -2,13 +2,19 @@
 // global fetch). Imports types only, so using it never loads the server code.
 import type { ContractExchange, ContractViolation } from './contract/checks.js';
 import type { FaultConfig } from './faults.js';
+import type { CreateInventoryRequest } from './operations/inventory.js';
 import type { SandboxOrderInput } from './order-input.js';
-import type { LedgerEntry, StoredOrder } from './types.js';
+import type { FabricInventory, LedgerEntry, StoredOrder } from './types.js';
 
 export type { ContractExchange, ContractViolation } from './contract/checks.js';
 export type { FaultConfig } from './faults.js';
 export type { SandboxOrderInput } from './order-input.js';
+
+/** An inventory as fabric's create takes it (sku, locationNumber, counters required), and the channel it is in (default 12). */
+export type SandboxInventoryInput = Partial<CreateInventoryRequest> & Pick<CreateInventoryRequest, 'sku' | 'locationNumber' | 'counters'> & { channelId?: string };
 export type {
+  FabricCounter,
+  FabricInventory,
   FabricOrderItem,
   LedgerEntry,
   LedgerKind,
@@ -17,7 +23,7 @@ export type {
 } from './types.js';
 
 export interface SandboxClient {
-  /** Demo orders back, ledger and faults cleared; issued tokens stay valid. */
+  /** Demo orders back; inventories, counters, ledger and faults cleared; issued tokens stay valid. */
   reset(): Promise<void>;
   /** Replaces the active fault configuration; returns it as the sandbox now applies it. */
   setFaults(faults: Partial<FaultConfig>): Promise<FaultConfig>;
@@ -37,6 +43,12 @@ export interface SandboxClient {
   replaceOrder(order: Record<string, unknown> & { orderNumber: string }): Promise<StoredOrder>;
   /** fabric's fraud-release on a held order (sandbox/hold.ts). */
   releaseOrder(orderNumber: string): Promise<StoredOrder>;
+  /** An inventory as it already is in fabric; the counters it uses are configured with it. */
+  seedInventory(inventory: SandboxInventoryInput): Promise<FabricInventory>;
+  /** Inventories, optionally only those of one sku, location or channel. */
+  inventories(filter?: { sku?: string; locationNumber?: number; channelId?: string }): Promise<FabricInventory[]>;
+  /** The inventory of a sku at a location in a channel (default 12); undefined when there is none. */
+  getInventory(sku: string, locationNumber: number, channelId?: string): Promise<FabricInventory | undefined>;
 }
 
 export class SandboxClientError extends Error {
@@ -66,6 +78,12 @@ export function createSandboxClient(baseUrl: string): SandboxClient {
     return JSON.parse(text) as T;
   }
 
+  const inventories: SandboxClient['inventories'] = async (filter = {}) => {
+    const defined = Object.entries(filter).filter(([, value]) => value !== undefined);
+    const query = new URLSearchParams(defined.map(([key, value]): [string, string] => [key, String(value)]));
+    return (await call<{ inventories: FabricInventory[] }>('GET', `/inventories?${query.toString()}`, 200)).inventories;
+  };
+
   return {
     reset: async () => {
       await call<unknown>('POST', '/reset', 200);
@@ -79,6 +97,9 @@ export function createSandboxClient(baseUrl: string): SandboxClient {
     releaseOrder: (orderNumber) => call<StoredOrder>('POST', `/orders/${encodeURIComponent(orderNumber)}/release`, 200),
     contractViolations: async () => (await call<{ violations: ContractViolation[] }>('GET', '/contract-violations', 200)).violations,
     contractExchanges: async () => (await call<{ exchanges: ContractExchange[] }>('GET', '/contract-exchanges', 200)).exchanges,
+    seedInventory: (inventory) => call<FabricInventory>('POST', '/inventories', 201, inventory),
+    inventories,
+    getInventory: async (sku, locationNumber, channelId = '12') => (await inventories({ sku, locationNumber, channelId }))[0],
     getOrder: async (orderNumber) => {
       try {
         return await call<StoredOrder>('GET', `/orders/${encodeURIComponent(orderNumber)}`, 200);

@@ -2,6 +2,7 @@
 // (no module-level singletons, so two apps in one test process never share state).
 import type { ContractChecks } from './contract/checks.js';
 import type { FaultInjector } from './faults.js';
+import type { InventoryState } from './inventory-state.js';
 import type { CallTracker, Ledger } from './ledger.js';
 import type { Sleeper } from './sleep.js';
 import type { SandboxState } from './state.js';
@@ -14,6 +15,8 @@ export interface ClientCredentials {
 
 export interface SandboxContext {
   state: SandboxState;
+  /** fabric's Inventory: inventories and configured counters. */
+  inventory: InventoryState;
   ledger: Ledger;
   tracker: CallTracker;
   tokens: TokenStore;

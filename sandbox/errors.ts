@@ -8,13 +8,23 @@
 
 export type FabricErrorType = 'CLIENT_ERROR' | 'SERVER_ERROR';
 
+/** The fabric service named in an error's context. */
+export type FabricService = 'orders' | 'inventories';
+
 export interface FabricErrorBody {
   type: FabricErrorType;
   errorCode: string;
   message: string;
   errors: unknown[];
-  context: { service: 'orders'; endpoint: string };
+  context: { service: FabricService; endpoint: string };
 }
+
+/**
+ * fabric's Inventory API names itself `inventories` (fabric-orders-openapi.yml:5485-5492: `context: {service:
+ * inventories, endpoint: POST /v3/inventories/actions/find-by-geography}`); Orders and Shipments say `orders`.
+ */
+export const serviceOf = (endpoint: string): FabricService =>
+  /^\/v3\/inventor(?:ies|y-)/.test(endpoint) ? 'inventories' : 'orders';
 
 /** fabric's documented codes, plus the order-action codes seen on the cancel endpoint. */
 export const ErrorCodes = {
@@ -59,7 +69,7 @@ export function fabricErrorBody(
     errorCode,
     message,
     errors,
-    context: { service: 'orders', endpoint },
+    context: { service: serviceOf(endpoint), endpoint },
   };
 }
 
@@ -77,3 +87,15 @@ export const orderNotFound = (orderRef: string): SandboxApiError =>
 
 export const alreadyExists = (message: string): SandboxApiError =>
   new SandboxApiError(409, ErrorCodes.alreadyExists, message);
+
+/** find-and-update's 404 when no inventory has the request's identity (fabric-inventory-openapi.yml:2582-2588, 2637). */
+export const inventoryNotFound = (detail: string): SandboxApiError =>
+  new SandboxApiError(404, ErrorCodes.notFound, `inventory not found: ${detail}`);
+
+/** find-and-adjust-inventory-counters' 404, in the words of its example (fabric-inventory-openapi.yml:2553-2561). */
+export const inventoryOrCounterNotFound = (detail: string): SandboxApiError =>
+  new SandboxApiError(404, ErrorCodes.notFound, `inventory or counter code not found: ${detail}`);
+
+/** Create's and find-and-update's 404 for a counter or attribute nobody configured (fabric-inventory-openapi.yml:2359-2363, 2637-2641). */
+export const attributesNotFound = (names: readonly string[]): SandboxApiError =>
+  new SandboxApiError(404, ErrorCodes.notFound, `Following attributes not found:[${names.join(',')}]`);

@@ -24,8 +24,8 @@ export interface FaultConfig {
    */
   lostResponseRate: number;
   /**
-   * The next N /v3 calls that change an order (POSTs other than searches) take effect and then answer `status`: one
-   * lost answer placed exactly, for a test that must know which call lost it.
+   * The next N /v3 calls that change state (POSTs other than searches and inventory find) take effect and then
+   * answer `status`: one lost answer placed exactly, for a test that must know which call lost it.
    */
   loseNextChanges: number;
 }

@@ -132,7 +132,8 @@ export interface StoredOrder {
   [key: string]: unknown;
 }
 
-export type LedgerKind = 'create-order' | 'cancel' | 'return' | 'shipment' | 'update-attributes' | 'fraud-release';
+/** `inventory`: every changing call of fabric's Inventory API (create, find-and-update, adjust counters, create counter). */
+export type LedgerKind = 'create-order' | 'cancel' | 'return' | 'shipment' | 'update-attributes' | 'fraud-release' | 'inventory';
 
 /** One mutating /v3 call that got past auth and faults, whatever the business logic answered. */
 export interface LedgerEntry {
@@ -169,4 +170,46 @@ export interface FabricShipmentResponse {
   version: number;
   locationNumber?: string;
   cartons: FabricCarton[];
+}
+
+/** fabric's inventory statuses (the `status` enum of every inventory schema). */
+export type InventoryStatus = 'IN_STOCK' | 'LOW_STOCK' | 'OUT_OF_STOCK' | 'BACKORDER_STOCK' | 'PREORDER_STOCK';
+
+/**
+ * fabric's `inventory` (fabric-inventory-openapi.yml:950-1113) as the sandbox stores and returns it: one item (sku,
+ * itemId) at one location in one channel. Optional properties are present only once a caller has set them.
+ */
+export interface FabricInventory {
+  inventoryId: string;
+  sku: string;
+  itemId: number;
+  locationNumber: number;
+  channelId: string;
+  /** Counter code → quantity; every code is a configured counter (GET /inventory-counters). */
+  counters: Record<string, number>;
+  hasInfiniteInventory: boolean;
+  createdAt: string;
+  updatedAt: string;
+  backorderLimit?: number;
+  backorderShipmentAt?: string;
+  customAttributes?: Record<string, string>;
+  isNoStock?: boolean;
+  leadTime?: string;
+  lowStock?: number;
+  networkCode?: string;
+  preorderLimit?: number;
+  preorderShipmentAt?: string;
+  region?: string;
+  safetyStock?: number;
+  status?: InventoryStatus;
+  type?: string;
+  vendorId?: string;
+  virtualCountersStatus?: { availableBackorder?: string; availablePreorder?: string; availableToPurchase?: string };
+}
+
+/** fabric's `counter` (fabric-inventory-openapi.yml:375-392): an inventory position the merchant configured. */
+export interface FabricCounter {
+  id: string;
+  code: string;
+  name?: string;
 }

@@ -44,6 +44,10 @@ const LEDGER_KINDS: Readonly<Record<string, LedgerKind>> = {
   'POST /orders/order-number/{orderNumber}/actions/update-attributes': 'update-attributes',
   'POST /orders/order-number/{orderNumber}/actions/fraud-release': 'fraud-release',
   'POST /shipments/create-order-shipment': 'shipment',
+  'POST /inventories': 'inventory',
+  'POST /inventories/actions/find-and-update': 'inventory',
+  'POST /inventories/actions/find-and-adjust-inventory-counters': 'inventory',
+  'POST /inventory-counters': 'inventory',
 };
 
 export class ContractChecks {

@@ -1,4 +1,4 @@
-// /_sandbox/*: controls for tests and demos (faults, ledger, reset, direct order access). No auth
+// /_sandbox/*: controls for tests and demos (faults, ledger, reset, direct order and inventory access). No auth
 // and no faults, so a test can always reach them even while /v3 is failing.
 import type { FastifyPluginAsync } from 'fastify';
 import type { SandboxContext } from '../context.js';
@@ -8,6 +8,7 @@ import { newObjectId } from '../ids.js';
 import type { StoredOrder } from '../types.js';
 import { faultConfigInputSchema } from '../faults.js';
 import { parseWith } from '../validation.js';
+import { createInventoryFromBody } from './inventories.js';
 import { createOrderFromBody } from './request-helpers.js';
 
 export function buildTestHookRoutes(ctx: SandboxContext): FastifyPluginAsync {
@@ -25,6 +26,7 @@ export function buildTestHookRoutes(ctx: SandboxContext): FastifyPluginAsync {
 
     app.post('/reset', async () => {
       ctx.state.reset();
+      ctx.inventory.reset();
       ctx.ledger.clear();
       ctx.faults.clear();
       return { reset: true };
@@ -66,6 +68,26 @@ export function buildTestHookRoutes(ctx: SandboxContext): FastifyPluginAsync {
       if (order === undefined) throw orderNotFound(request.params.orderNumber);
       return order;
     });
+
+    // An inventory as it already is in fabric (createInventory's body, plus `channelId`, default 12); the counters it
+    // uses are configured with it.
+    app.post('/inventories', async (request, reply) => {
+      const { channelId, ...body } = seedBody(request.body);
+      return reply.code(201).send(createInventoryFromBody(ctx, body, channelId ?? '12', 'seed'));
+    });
+
+    app.get<{ Querystring: { sku?: string; locationNumber?: string; channelId?: string } }>('/inventories', async (request) => {
+      const { sku, locationNumber, channelId } = request.query;
+      const inventories = ctx.inventory
+        .list()
+        .filter(
+          (inventory) =>
+            (sku === undefined || inventory.sku === sku) &&
+            (locationNumber === undefined || String(inventory.locationNumber) === locationNumber) &&
+            (channelId === undefined || inventory.channelId === channelId),
+        );
+      return { inventories };
+    });
   };
 }
 
@@ -75,4 +97,11 @@ function rawOrder(body: unknown): { orderNumber: string; orderId?: string; [key:
   if (typeof order['orderNumber'] !== 'string' || order['orderNumber'] === '') throw invalidValue('orderNumber is required');
   if (order['orderId'] !== undefined && typeof order['orderId'] !== 'string') throw invalidValue('orderId must be a string');
   return order as { orderNumber: string; orderId?: string };
+}
+
+function seedBody(body: unknown): { channelId?: string; [key: string]: unknown } {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalidValue('body must be an inventory object');
+  const seed = body as Record<string, unknown>;
+  if (seed['channelId'] !== undefined && typeof seed['channelId'] !== 'string') throw invalidValue('channelId must be a string');
+  return seed as { channelId?: string };
 }

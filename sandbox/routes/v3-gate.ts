@@ -26,6 +26,10 @@ function requireHeader(request: FastifyRequest, name: string): void {
   if (headerValue(request, name) === undefined) throw missingParameter(`Missing parameter: header ${name}`);
 }
 
+/** Every POST changes state but the reads fabric serves as POSTs: searches and inventory find. */
+const changesState = (request: FastifyRequest): boolean =>
+  request.method === 'POST' && !/\/(?:search|actions\/find)$/.test(endpointOf(request));
+
 export function installV3Gate(scope: FastifyInstance, ctx: SandboxContext): void {
   scope.addHook('onRequest', async (request, reply) => {
     const requestId = headerValue(request, 'x-fabric-request-id');
@@ -33,7 +37,7 @@ export function installV3Gate(scope: FastifyInstance, ctx: SandboxContext): void
 
     const disconnected = disconnectSignal(reply);
     await ctx.sleeper.sleep(ctx.faults.config.latencyMs, disconnected);
-    const decision = ctx.faults.decide(request.method === 'POST' && !request.url.split('?')[0]?.endsWith('/search'));
+    const decision = ctx.faults.decide(changesState(request));
     if (decision === 'timeout') await ctx.sleeper.sleep(ctx.timeoutHangMs, disconnected);
     if (decision === 'lost') lostResponses.add(request);
     else if (decision !== 'pass') {

@@ -1,9 +1,10 @@
-// Assembles fabric's /v3 surface: the gate and the ledger recorder are hooks of this plugin, so
+// Assembles fabric's /v3 surface (orders, shipments, inventory): the gate and the ledger recorder are hooks of this plugin, so
 // they apply to these routes only (not to the token endpoint or the /_sandbox hooks).
 import type { FastifyPluginAsync } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { buildCancelRoutes } from './cancel.js';
 import { buildHoldRoutes } from './holds.js';
+import { buildInventoryRoutes } from './inventories.js';
 import { installLedgerRecorder } from './ledger-recorder.js';
 import { buildOrderRoutes } from './orders.js';
 import { buildReturnRoutes } from './returns.js';
@@ -22,5 +23,6 @@ export function buildV3Routes(ctx: SandboxContext): FastifyPluginAsync {
     await v3.register(buildHoldRoutes(ctx));
     await v3.register(buildReturnRoutes(ctx));
     await v3.register(buildShipmentRoutes(ctx));
+    await v3.register(buildInventoryRoutes(ctx));
   };
 }

@@ -18,6 +18,14 @@ describe('sandbox/contract/fabric-operations.json', () => {
     }
   });
 
+  it('keeps what fabric requires of an inventory write (sku, locationNumber, counters); a counter is an int32', () => {
+    for (const name of ['inventory.createInventory', 'inventory.updateInventory', 'inventory.adjustCounterRequest']) {
+      const definition = fresh.definitions[name] as { required?: unknown; properties?: { counters?: unknown } } | undefined;
+      expect(definition?.required, name).toEqual(['counters', 'locationNumber', 'sku']);
+      expect(definition?.properties?.counters, name).toEqual({ additionalProperties: { format: 'int32', type: 'integer' }, type: 'object' });
+    }
+  });
+
   it('keeps what fabric requires: a return item needs scannedAt, shipmentId and shipmentLineId', () => {
     const item = fresh.definitions['orders.returnItem'];
     expect(item?.['required']).toEqual(expect.arrayContaining(['orderLineItemId', 'quantity', 'returnType', 'scannedAt', 'shipmentId', 'shipmentLineId']));

@@ -36,7 +36,10 @@ interface OperationRef {
 
 /**
  * Every fabric operation the bridge calls (shared/fabric/client.ts and shared/fabric/token.ts), and fraud-release,
- * which the bridge does not call but the sandbox serves so that a held order can be released as in fabric.
+ * which the bridge does not call but the sandbox serves so that a held order can be released as in fabric. The
+ * inventory operations are those inventory_push will call (find-and-update, find-and-adjust-inventory-counters, find
+ * to read back), and the ones that give them something to act on as in fabric: create inventory, and the counters an
+ * inventory's `counters` must be configured as (get all, create).
  */
 export const BRIDGE_OPERATIONS: readonly OperationRef[] = [
   { spec: 'identity', method: 'post', path: '/oauth2/{authServerId}/v1/token' },
@@ -48,13 +51,34 @@ export const BRIDGE_OPERATIONS: readonly OperationRef[] = [
   { spec: 'orders', method: 'post', path: '/orders/order-number/{orderNumber}/actions/fraud-release' },
   { spec: 'shipments', method: 'post', path: '/shipments/create-order-shipment' },
   { spec: 'shipments', method: 'post', path: '/shipments/search' },
+  { spec: 'inventory', method: 'post', path: '/inventories' },
+  { spec: 'inventory', method: 'post', path: '/inventories/actions/find' },
+  { spec: 'inventory', method: 'post', path: '/inventories/actions/find-and-update' },
+  { spec: 'inventory', method: 'post', path: '/inventories/actions/find-and-adjust-inventory-counters' },
+  { spec: 'inventory', method: 'get', path: '/inventory-counters' },
+  { spec: 'inventory', method: 'post', path: '/inventory-counters' },
 ];
+
+/** What fabric's inventory answers say a counter is (`inventory.counters`, fabric-inventory-openapi.yml:967-981). */
+const COUNTER_VALUE: JsonSchema = { format: 'int32', type: 'integer' };
+
+/** The same contradiction in each inventory request that carries `counters`. */
+const counterErratum = (definition: string, lines: string) => ({
+  definition,
+  path: ['properties', 'counters', 'additionalProperties'],
+  replacement: COUNTER_VALUE,
+  why:
+    `${definition.slice('inventory.'.length)}: \`counters.additionalProperties\` is \`type: object\` (fabric-inventory-openapi.yml:${lines}), ` +
+    'while the example beside it is `{onHand: 100}` (integer values), as are the counters of the `inventory` fabric ' +
+    'answers with (int32). Replaced by that int32: a counter is an integer.',
+});
 
 /**
  * Where fabric's schema contradicts fabric's own example in the same place, the example is taken as what fabric
- * accepts and the schema is corrected here, each fix named, so the contract is never loosened silently.
+ * accepts and the schema is corrected here, each fix named, so the contract is never loosened silently. An erratum
+ * removes the wrong constraint, or, where fabric's own answers say what the value is, replaces it with that.
  */
-export const ERRATA: readonly { definition: string; path: readonly string[]; why: string }[] = [
+export const ERRATA: readonly { definition: string; path: readonly string[]; replacement?: JsonSchema; why: string }[] = [
   {
     definition: 'orders.orderAttributesUpdateRequest',
     path: ['properties', 'attributes', 'additionalProperties'],
@@ -63,6 +87,9 @@ export const ERRATA: readonly { definition: string; path: readonly string[]; why
       'while the example right beside it is `{fraudCheckStatus: "UPDATED", loyaltyStatus: "N"}` (string values), ' +
       'as are the attributes on fabric\'s order. Removed: attribute values are unconstrained.',
   },
+  counterErratum('inventory.adjustCounterRequest', '87-100'),
+  counterErratum('inventory.createInventory', '430-447'),
+  counterErratum('inventory.updateInventory', '1974-1991'),
 ];
 
 type Node = Record<string, unknown>;
@@ -247,7 +274,8 @@ export function extractContract(readSpec: (file: string) => string = (file) => r
     const last = erratum.path.at(-1);
     // An erratum that no longer applies (fabric fixed its spec) must be noticed and removed, not skipped.
     if (!isNode(parent) || last === undefined || !(last in parent)) throw new Error(`erratum for ${erratum.definition} no longer applies`);
-    delete parent[last];
+    if (erratum.replacement === undefined) delete parent[last];
+    else parent[last] = erratum.replacement;
   }
   const definitions = Object.fromEntries(Object.entries(extractor.definitions).sort(([a], [b]) => a.localeCompare(b)));
   return {
