@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ingressAck } from './ingress-ack.js';
+import { inventory } from './inventory.js';
 import { latencyBound } from './latency-bound.js';
 import { machine, machineLoad, summaryLine, writeResult, type Benchmark } from './lib/report.js';
 import { closeAllScopes } from './lib/scope.js';
@@ -12,7 +13,7 @@ import { memory } from './memory.js';
 import { orderFetch } from './order-fetch.js';
 import { pipeline } from './pipeline.js';
 
-const BENCHMARKS: readonly Benchmark[] = [ingressAck, pipeline, latencyBound, orderFetch, memory];
+const BENCHMARKS: readonly Benchmark[] = [ingressAck, pipeline, latencyBound, orderFetch, memory, inventory];
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; profile: boolean; out: string | undefined } {
   const only: string[] = [];

@@ -40,6 +40,8 @@ export interface WebhookRoute<S extends z.ZodType> {
    * the failure of its own job, only what earlier work produced.
    */
   readonly storesOwnEvents?: boolean;
+  /** This route's body limit, when it is not BODY_LIMIT_BYTES (inventory_push: a whole catalogue). */
+  readonly bodyLimit?: number;
 }
 
 declare module 'fastify' {
@@ -57,6 +59,7 @@ export function registerWebhook<S extends z.ZodType>(app: FastifyInstance, deps:
     // says: answer before reading the body, and close the connection, so that an unauthenticated client cannot make
     // the ingress buffer up to BODY_LIMIT_BYTES or hold the connection while it trickles one in.
     ...(route.credentials || route.method !== 'POST' ? {} : { onRequest: refuseWrongBearer(deps) }),
+    ...(route.bodyLimit === undefined ? {} : { bodyLimit: route.bodyLimit }),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const raw = route.method === 'GET' ? request.query : request.body;
       const caller = authenticate(deps.config, (route.credentials ?? presentedCredentials)(request, raw));

@@ -45,6 +45,8 @@ export interface SandboxClient {
   releaseOrder(orderNumber: string): Promise<StoredOrder>;
   /** An inventory as it already is in fabric; the counters it uses are configured with it. */
   seedInventory(inventory: SandboxInventoryInput): Promise<FabricInventory>;
+  /** Many inventories in one request (a catalogue). */
+  seedInventories(inventories: readonly SandboxInventoryInput[]): Promise<FabricInventory[]>;
   /** Inventories, optionally only those of one sku, location or channel. */
   inventories(filter?: { sku?: string; locationNumber?: number; channelId?: string }): Promise<FabricInventory[]>;
   /** The inventory of a sku at a location in a channel (default 12); undefined when there is none. */
@@ -98,6 +100,7 @@ export function createSandboxClient(baseUrl: string): SandboxClient {
     contractViolations: async () => (await call<{ violations: ContractViolation[] }>('GET', '/contract-violations', 200)).violations,
     contractExchanges: async () => (await call<{ exchanges: ContractExchange[] }>('GET', '/contract-exchanges', 200)).exchanges,
     seedInventory: (inventory) => call<FabricInventory>('POST', '/inventories', 201, inventory),
+    seedInventories: async (list) => (await call<{ inventories: FabricInventory[] }>('POST', '/inventories', 201, list)).inventories,
     inventories,
     getInventory: async (sku, locationNumber, channelId = '12') => (await inventories({ sku, locationNumber, channelId }))[0],
     getOrder: async (orderNumber) => {

@@ -92,8 +92,11 @@ function toOrderInput(spec: DemoSpec): SandboxOrderInput {
         paymentCounter: 1,
         paymentMethod: 'CREDIT_CARD',
         paymentToken: { paymentType: 'VISA', token: 'tok_demo' },
+        // Captured at checkout: paidAt is then the merchant's value at creation (orders.orderPayment.paidAt).
         authorizedAmount: totals.orderTotal,
         chargedAmount: totals.orderTotal,
+        paidAt: spec.createdAt,
+        paymentStatus: 'Paid',
         currency: 'USD',
         billToAddress: shipToAddress,
       },

@@ -24,13 +24,27 @@ export interface InventoryPlace {
 
 const INT32_MAX = 2 ** 31 - 1;
 
+/** The identity fields never change once stored, so the indexes below never go stale. */
+function placeKey(channelId: string, locationNumber: number, name: string | number): string {
+  return `${channelId}\u0000${locationNumber}\u0000${typeof name}\u0000${name}`;
+}
+
 export class InventoryState {
   readonly #inventories = new Map<string, StoredInventory>();
   readonly #counters = new Map<string, FabricCounter>();
+  // Indexes, so that a catalogue of tens of thousands of skus (a full inventory push) costs no scan per call.
+  /** Place (channel, location, sku or itemId) → inventoryId. */
+  readonly #byPlace = new Map<string, string>();
+  /** sku → the item it names wherever it is stocked. */
+  readonly #items = new Map<string, { itemId: number; merchantItemId: boolean }>();
+  readonly #itemIds = new Set<number>();
 
   reset(): void {
     this.#inventories.clear();
     this.#counters.clear();
+    this.#byPlace.clear();
+    this.#items.clear();
+    this.#itemIds.clear();
   }
 
   /** Copies of every inventory, in creation order. */
@@ -39,41 +53,37 @@ export class InventoryState {
   }
 
   locate(place: InventoryPlace): StoredInventory | undefined {
-    for (const stored of this.#inventories.values()) {
-      const { channelId, locationNumber, sku } = stored.inventory;
-      if (channelId === place.channelId && locationNumber === place.locationNumber && sku === place.sku) {
-        return structuredClone(stored);
-      }
-    }
-    return undefined;
+    const inventoryId = this.#byPlace.get(placeKey(place.channelId, place.locationNumber, place.sku));
+    const stored = inventoryId === undefined ? undefined : this.#inventories.get(inventoryId);
+    return stored === undefined ? undefined : structuredClone(stored);
   }
 
   /** The item a sku already names anywhere (an item keeps one itemId wherever it is stocked), if any. */
   itemOf(sku: string): { itemId: number; merchantItemId: boolean } | undefined {
-    for (const { inventory, merchantItemId } of this.#inventories.values()) {
-      if (inventory.sku === sku) return { itemId: inventory.itemId, merchantItemId };
-    }
-    return undefined;
+    const item = this.#items.get(sku);
+    return item === undefined ? undefined : { ...item };
   }
 
   /** An itemId no inventory uses yet: random int32, so no caller can come to rely on a sandbox sequence. */
   newItemId(): number {
-    const used = new Set([...this.#inventories.values()].map((stored) => stored.inventory.itemId));
     let itemId = randomInt(1, INT32_MAX);
-    while (used.has(itemId)) itemId = randomInt(1, INT32_MAX);
+    while (this.#itemIds.has(itemId)) itemId = randomInt(1, INT32_MAX);
     return itemId;
   }
 
   /** 409 as createInventory documents it (2371-2381): same item ID or SKU, location and channel. */
   insert(stored: StoredInventory): FabricInventory {
-    const { channelId, locationNumber, sku, itemId } = stored.inventory;
-    for (const { inventory } of this.#inventories.values()) {
-      if (inventory.channelId !== channelId || inventory.locationNumber !== locationNumber) continue;
-      if (inventory.sku === sku || inventory.itemId === itemId) {
-        throw alreadyExists('Inventory with same item ID or SKU, location ID and channel ID already exists');
-      }
+    const { channelId, locationNumber, sku, itemId, inventoryId } = stored.inventory;
+    const bySku = placeKey(channelId, locationNumber, sku);
+    const byItem = placeKey(channelId, locationNumber, itemId);
+    if (this.#byPlace.has(bySku) || this.#byPlace.has(byItem)) {
+      throw alreadyExists('Inventory with same item ID or SKU, location ID and channel ID already exists');
     }
-    this.#inventories.set(stored.inventory.inventoryId, structuredClone(stored));
+    this.#inventories.set(inventoryId, structuredClone(stored));
+    this.#byPlace.set(bySku, inventoryId);
+    this.#byPlace.set(byItem, inventoryId);
+    if (!this.#items.has(sku)) this.#items.set(sku, { itemId, merchantItemId: stored.merchantItemId });
+    this.#itemIds.add(itemId);
     return structuredClone(stored.inventory);
   }
 

@@ -31,6 +31,21 @@ export const orderItemInputSchema = z
     path: ['returnedQuantity'],
   });
 
+/**
+ * A payment as fabric's create-order takes it (orders.orderPaymentRequest): the fields the bridge reads are typed as
+ * the spec types them, the rest stored as sent. `chargedAmount` and `paidAt` given here are a capture at checkout
+ * ("a merchant-defined value during order creation"); the sandbox captures nothing later (docs/fabric.md).
+ */
+const paymentInputSchema = z.looseObject({
+  paymentCounter: z.number().int().optional(),
+  paymentMethod: z.string().optional(),
+  currency: z.string().optional(),
+  authorizedAmount: money.optional(),
+  chargedAmount: money.optional(),
+  paidAt: isoDateTime.optional(),
+  paymentStatus: z.string().optional(),
+});
+
 export const orderInputSchema = z.looseObject({
   orderNumber: z.string().min(1),
   orderId: z.string().regex(/^[0-9a-f]{24}$/, 'orderId must be 24 hex characters').optional(),
@@ -45,7 +60,7 @@ export const orderInputSchema = z.looseObject({
   customer: record.optional(),
   items: z.array(orderItemInputSchema).min(1),
   shipInfo: z.array(z.looseObject({ shipToPrice: money.optional() })).default([]),
-  payments: z.array(record).default([]),
+  payments: z.array(paymentInputSchema).default([]),
   orderSubtotal: money.optional(),
   taxTotal: money.optional(),
   orderDiscount: money.optional(),

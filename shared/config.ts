@@ -4,6 +4,7 @@ import { getHeapStatistics } from 'node:v8';
 import { z } from 'zod';
 import { QUEUE_NAMES, type QueueName } from './jobs/contract.js';
 import { retailopsIdLike as retailopsId } from './retailops/fields.js';
+import { SANDBOX_INVENTORY_MAPPING, inventoryMappingSchema, type InventoryMapping } from './inventory/mapping.js';
 
 const csv = z
   .string()
@@ -69,6 +70,8 @@ const channelEntrySchema = z.object({
   channelId: retailopsId.describe('RetailOPS channel id'),
   tokens: z.array(z.string().min(MIN_TOKEN_LENGTH, `tokens must be at least ${MIN_TOKEN_LENGTH} characters`)).min(1),
   fabric: fabricSettingsSchema,
+  /** Which RetailOPS quantity sets which fabric counter where (shared/inventory/mapping.ts); absent: no inventory push. */
+  inventory: inventoryMappingSchema.optional(),
 });
 
 export const channelsFileSchema = z.object({ channels: z.array(channelEntrySchema).min(1) });
@@ -83,6 +86,8 @@ export interface ChannelBinding {
   readonly channelId: string | null;
   readonly tokens: readonly string[];
   readonly fabric: FabricSettings;
+  /** null: inventory_push is not configured for this channel (answered with a warning, nothing sent to fabric). */
+  readonly inventory: InventoryMapping | null;
 }
 
 /** Every environment variable the service reads; .env.example documents each (test/unit/env-example.test.ts). */
@@ -145,6 +150,11 @@ export const envSchema = z.object({
   WORKER_LOCK_DURATION_MS: positiveInt.default(30_000),
   WORKER_STALLED_INTERVAL_MS: positiveInt.default(30_000),
   WORKER_MAX_STALLS: z.coerce.number().int().min(0).max(100).default(3),
+  INVENTORY_MAPPING: z.string().optional(),
+  INVENTORY_LANES: positiveInt.max(1024).default(16),
+  INVENTORY_JOB_SKUS: positiveInt.max(5000).default(250),
+  INVENTORY_BODY_LIMIT_BYTES: positiveInt.default(32 * 1024 * 1024),
+  FABRIC_INVENTORY_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
 });
 
 export interface Config {
@@ -168,6 +178,11 @@ export interface Config {
   readonly fabricBreaker: { readonly threshold: number; readonly cooldownMs: number };
   /** Calls per second to one fabric tenant, across all workers (0: no limit). */
   readonly fabricRateLimitPerSecond: number;
+  /**
+   * Inventory pushes: how many lanes a binding's skus are spread over, how many writes a job holds, the push route's
+   * body limit, and the share of each tenant's call budget inventory writes may use (the rest stays the orders').
+   */
+  readonly inventory: { readonly lanes: number; readonly jobSkus: number; readonly bodyLimitBytes: number; readonly budgetShare: number };
   readonly channels: readonly ChannelBinding[];
   readonly multiChannel: boolean;
   readonly bodyLimitBytes: number;
@@ -263,7 +278,7 @@ function loadChannelsFile(path: string): ChannelBinding[] {
     const key = bindingKeyOf(entry.clientId, entry.channelId);
     if (seen.has(key)) throw new ConfigError(`CHANNELS_FILE ${path}: client ${entry.clientId} channel ${entry.channelId} is listed twice`);
     seen.add(key);
-    return { key, clientId: entry.clientId, channelId: entry.channelId, tokens: entry.tokens, fabric: entry.fabric };
+    return { key, clientId: entry.clientId, channelId: entry.channelId, tokens: entry.tokens, fabric: entry.fabric, inventory: entry.inventory ?? null };
   });
 }
 
@@ -310,7 +325,21 @@ function singleChannel(env: Env, useSandbox: boolean): ChannelBinding {
     channelId: env.RETAILOPS_CHANNEL_ID ?? null,
     tokens,
     fabric,
+    inventory: env.INVENTORY_MAPPING === undefined ? (useSandbox ? SANDBOX_INVENTORY_MAPPING : null) : parseInventoryMapping(env.INVENTORY_MAPPING),
   };
+}
+
+/** INVENTORY_MAPPING: the JSON of a CHANNELS_FILE entry's `inventory`. */
+function parseInventoryMapping(value: string): InventoryMapping {
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch (error) {
+    throw new ConfigError(`Invalid environment:\n  - INVENTORY_MAPPING: is not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = inventoryMappingSchema.safeParse(json);
+  if (!parsed.success) throw new ConfigError(formatIssues('INVENTORY_MAPPING', parsed.error));
+  return parsed.data;
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -351,6 +380,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     fabricTimeoutMs: env.FABRIC_TIMEOUT_MS,
     fabricBreaker: { threshold: env.FABRIC_BREAKER_THRESHOLD, cooldownMs: env.FABRIC_BREAKER_COOLDOWN_MS },
     fabricRateLimitPerSecond: env.FABRIC_RATE_LIMIT_PER_SECOND,
+    inventory: {
+      lanes: env.INVENTORY_LANES,
+      jobSkus: env.INVENTORY_JOB_SKUS,
+      bodyLimitBytes: env.INVENTORY_BODY_LIMIT_BYTES,
+      budgetShare: env.FABRIC_INVENTORY_SHARE,
+    },
     channels,
     multiChannel,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,

@@ -163,6 +163,42 @@ export function parseLaneKey(prefix: string, key: string): LaneKeyIds | null {
   return parse(prefix, LANE, key);
 }
 
+// One inventory lane of a channel binding: inventory pushes' jobs of the skus whose digest falls in it, in sequence.
+
+const INVENTORY_LANE: KeyLayout<'bindingKey' | 'lane'> = { family: 'inventory-lane', fields: ['bindingKey', 'lane'] };
+
+export function inventoryLaneKey(prefix: string, bindingKey: string, lane: string): string {
+  return build(prefix, INVENTORY_LANE, { bindingKey, lane });
+}
+
+export function inventoryLaneKeyPattern(prefix: string): string {
+  return pattern(prefix, INVENTORY_LANE);
+}
+
+// One inventory push being applied (shared/inventory/push-tracker.ts): how many parts remain, which are done, where
+// each part resumes, and the skus fabric did not know or refused, reported once when the last part ends.
+
+const INVENTORY_PUSH: KeyLayout<'pushId'> = { family: 'inventory-push', fields: ['pushId'] };
+
+export const INVENTORY_PUSH_KEY_SUFFIXES = {
+  /** Hash: parts, client, channel, receivedAt. */
+  state: 'state',
+  /** Set: the job ids of the parts that have ended. */
+  done: 'done',
+  /** Hash: job id → writes applied so far (where a retried part resumes). */
+  progress: 'progress',
+  /** Hash: sku@location → what fabric answered (unknown sku, or refused). */
+  outcomes: 'outcomes',
+} as const;
+
+export function inventoryPushKeys(prefix: string, pushId: string): KeyNames<typeof INVENTORY_PUSH_KEY_SUFFIXES> {
+  return buildAll(prefix, INVENTORY_PUSH, { pushId }, INVENTORY_PUSH_KEY_SUFFIXES);
+}
+
+export function inventoryPushKeyPattern(prefix: string): string {
+  return pattern(prefix, INVENTORY_PUSH);
+}
+
 // A fabric tenant's call budget, shared by every worker (shared/fabric/rate-limiter.ts). The tenant is hashed, so its
 // key reads back to nothing: no parser. A digest also keeps a tenant name (a URL, say) out of the key space.
 

@@ -3,10 +3,18 @@
 // runs only when it is at the head of its order's lane; otherwise the worker moves it back to delayed and looks
 // again shortly. A job leaves the lane when it completes or fails for good, and a head whose job is finished or gone
 // (removed by an operator, or a leave lost in a crash) is dropped by the next job that looks, so a lane never sticks.
-// Orders have separate lanes and never wait on each other.
+// Orders have separate lanes and never wait on each other. Inventory pushes use the same mechanism with lanes of their
+// own (family `inventory`), one per digest of sku and location (shared/inventory/split-push.ts).
 import type { RedisClient } from './redis.js';
-import { laneKey } from './keys.js';
+import { inventoryLaneKey, laneKey } from './keys.js';
 import type { QueueName } from './jobs/contract.js';
+
+/** One lane: an order's (its refnum), or an inventory lane (its number) of one channel binding. */
+export interface Lane {
+  readonly family: 'order' | 'inventory';
+  readonly bindingKey: string;
+  readonly id: string;
+}
 
 export interface LaneEntry {
   readonly queue: QueueName;
@@ -35,21 +43,30 @@ export class OrderLanes {
     this.#prefix = prefix;
   }
 
-  #key(bindingKey: string, refnum: string): string {
-    return laneKey(this.#prefix, bindingKey, refnum);
+  #key(lane: Lane): string {
+    return lane.family === 'order' ? laneKey(this.#prefix, lane.bindingKey, lane.id) : inventoryLaneKey(this.#prefix, lane.bindingKey, lane.id);
   }
 
-  /** Appends the job to its order's lane. A redelivered webhook appends its (same) job again: harmless. */
-  async join(bindingKey: string, refnum: string, entry: LaneEntry): Promise<void> {
-    await this.#redis.rpush(this.#key(bindingKey, refnum), laneEntry(entry));
+  /** Appends the job to its lane. A redelivered webhook appends its (same) job again: harmless. */
+  async join(lane: Lane, entry: LaneEntry): Promise<void> {
+    await this.#redis.rpush(this.#key(lane), laneEntry(entry));
+  }
+
+  /** Appends several jobs to their lanes in one round trip (an inventory push's parts), in the order given. */
+  async joinAll(entries: readonly (readonly [Lane, LaneEntry])[]): Promise<void> {
+    const batch = this.#redis.pipeline();
+    for (const [lane, entry] of entries) batch.rpush(this.#key(lane), laneEntry(entry));
+    const results = await batch.exec();
+    const failure = results?.find(([error]) => error !== null)?.[0];
+    if (failure) throw failure;
   }
 
   /**
    * Whether the job may run now. Finished or vanished heads are dropped on the way. A job missing from its lane
    * (the ingress stopped between the enqueue and the join) joins it at the tail.
    */
-  async isTurn(bindingKey: string, refnum: string, entry: LaneEntry, isLive: JobLiveness): Promise<boolean> {
-    const key = this.#key(bindingKey, refnum);
+  async isTurn(lane: Lane, entry: LaneEntry, isLive: JobLiveness): Promise<boolean> {
+    const key = this.#key(lane);
     const mine = laneEntry(entry);
     for (let guard = 0; guard < 100; guard += 1) {
       const head = await this.#redis.lindex(key, 0);
@@ -70,7 +87,7 @@ export class OrderLanes {
   }
 
   /** Takes the job out of its lane (every occurrence) once it has completed or failed for good. */
-  async leave(bindingKey: string, refnum: string, entry: LaneEntry): Promise<void> {
-    await this.#redis.lrem(this.#key(bindingKey, refnum), 0, laneEntry(entry));
+  async leave(lane: Lane, entry: LaneEntry): Promise<void> {
+    await this.#redis.lrem(this.#key(lane), 0, laneEntry(entry));
   }
 }

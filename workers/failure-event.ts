@@ -2,7 +2,7 @@ import { EVENT_CODES } from '../shared/events/codes.js';
 import { orderAssociations, type ChannelEvent } from '../shared/events/event.js';
 import { FabricError } from '../shared/fabric/errors.js';
 import { JobStalledError } from '../shared/jobs/stalls.js';
-import { JOB_KINDS, orderRefnums, type JobData } from '../shared/jobs/contract.js';
+import { JOB_KINDS, jobSkus, orderRefnums, type JobData } from '../shared/jobs/contract.js';
 import { ActionRejectedError } from './action-rejected.js';
 
 /** What the error itself tells RetailOPS: its code, message, skus, and the facts an operator needs. */
@@ -39,6 +39,8 @@ function causeOf(error: Error): Cause {
 export function failureEvent(jobId: string, data: JobData, error: Error, attempts: number): ChannelEvent {
   const cause = causeOf(error);
   const [first, ...others] = orderRefnums(data.kind, data.payload);
+  // A job about skus (an inventory push's part) names them, as many as an event can carry usefully.
+  const skus = [...new Set([...cause.skus, ...jobSkus(data.kind, data.payload)])].slice(0, 100);
   return {
     id: `job-${jobId}`,
     severity: 'error',
@@ -47,7 +49,10 @@ export function failureEvent(jobId: string, data: JobData, error: Error, attempt
     message: cause.message,
     httpStatus: cause.httpStatus,
     requestUrl: cause.requestUrl,
-    associations: [...orderAssociations(first ?? '', cause.skus), ...others.map((refnum) => ({ type: 'order' as const, id: refnum }))],
+    associations:
+      first === undefined
+        ? skus.map((sku) => ({ type: 'sku' as const, id: sku }))
+        : [...orderAssociations(first, cause.skus), ...others.map((refnum) => ({ type: 'order' as const, id: refnum }))],
     diagnostic: { jobId, attempts, requestId: data.meta.requestId, ...cause.diagnostic },
     occurredAt: new Date().toISOString(),
   };

@@ -5,6 +5,7 @@ import type { InboxStore } from '../shared/inbox/store.js';
 import type { Config } from '../shared/config.js';
 import type { Metrics } from '../shared/metrics.js';
 import type { JobKind, JobMeta, JobPayload } from '../shared/jobs/contract.js';
+import type { InventoryPushTracker } from '../shared/inventory/push-tracker.js';
 
 /** What a job handler may use: narrow, so handlers are functions of the payload and these. */
 export interface HandlerContext {
@@ -16,6 +17,8 @@ export interface HandlerContext {
   readonly logger: Logger;
   readonly inbox: InboxStore;
   readonly events: EventStore;
+  /** Inventory pushes in progress: where a part resumes, and each push's one summary. */
+  readonly inventoryPushes: InventoryPushTracker;
   readonly config: Config;
   /** The process's metrics, for handlers that count what no job outcome shows (orders a sync skipped). */
   readonly metrics?: Metrics;

@@ -4,10 +4,11 @@ import type { Config } from '../shared/config.js';
 import type { EventStore } from '../shared/events/store.js';
 import type { FabricClients } from '../shared/fabric/clients.js';
 import type { InboxStore } from '../shared/inbox/store.js';
+import type { InventoryPushTracker } from '../shared/inventory/push-tracker.js';
 import { JobStalledError } from '../shared/jobs/stalls.js';
 import { failureCodeLabel, type Metrics } from '../shared/metrics.js';
 import type { JobLiveness, OrderLanes } from '../shared/order-lanes.js';
-import { JOB_KINDS, jobDataSchema, laneRefnum, type JobData, type JobKind, type QueueName } from '../shared/jobs/contract.js';
+import { JOB_KINDS, jobDataSchema, jobLane, type JobData, type JobKind, type QueueName } from '../shared/jobs/contract.js';
 import type { RedisClient } from '../shared/redis.js';
 import { ActionRejectedError } from './action-rejected.js';
 import { failureEvent } from './failure-event.js';
@@ -21,6 +22,7 @@ export interface ProcessorDeps {
   readonly fabricClients: FabricClients;
   readonly events: EventStore;
   readonly inbox: InboxStore;
+  readonly inventoryPushes: InventoryPushTracker;
   readonly lanes: OrderLanes;
   /** For the job-lock fence (workers/job-lock.ts). */
   readonly redis: RedisClient;
@@ -73,10 +75,10 @@ export function buildProcessor(deps: ProcessorDeps) {
 
 /** An earlier action of the job's order has not finished: the job waits, without using an attempt. */
 async function waitTurn(deps: ProcessorDeps, job: Job, data: JobData, token: string | undefined): Promise<void> {
-  const refnum = laneRefnum(data.kind, data.payload);
-  if (refnum === null || !job.id) return;
+  const lane = jobLane(data.kind, data.meta.bindingKey, data.payload);
+  if (lane === null || !job.id) return;
   const entry = { queue: job.queueName as QueueName, jobId: job.id };
-  if (await deps.lanes.isTurn(data.meta.bindingKey, refnum, entry, deps.isLive)) return;
+  if (await deps.lanes.isTurn(lane, entry, deps.isLive)) return;
   await job.moveToDelayed(Date.now() + LANE_RECHECK_MS + Math.floor(Math.random() * LANE_RECHECK_MS), token);
   throw new DelayedError();
 }
@@ -91,6 +93,7 @@ function handlerContext(deps: ProcessorDeps, attempt: Attempt): HandlerContext {
     logger,
     inbox: deps.inbox,
     events: deps.events,
+    inventoryPushes: deps.inventoryPushes,
     config: deps.config,
     metrics: deps.metrics,
   };

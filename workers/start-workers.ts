@@ -8,10 +8,12 @@ import { FabricClients } from '../shared/fabric/clients.js';
 import { InboxStore } from '../shared/inbox/store.js';
 import { BULLMQ_MAX_STALLED_COUNT, forgetStalls } from '../shared/jobs/stalls.js';
 import { OrderLanes, type JobLiveness } from '../shared/order-lanes.js';
-import { QUEUE_NAMES, laneRefnum, queueOf, syncJob, type JobData } from '../shared/jobs/contract.js';
+import { QUEUE_NAMES, jobLane, queueOf, syncJob, type JobData } from '../shared/jobs/contract.js';
 import { closeRedis, distinctErrorLogger, openServiceRedis, type RedisClient } from '../shared/redis.js';
 import { backoffDelay, failedForGood } from './failure-policy.js';
 import { buildProcessor } from './process-job.js';
+import { InventoryPushTracker } from '../shared/inventory/push-tracker.js';
+import { endPushPart, type PushSummaryDeps } from './inventory/push-summary.js';
 
 export interface RunningWorkers {
   readonly workers: readonly Worker[];
@@ -36,6 +38,7 @@ export async function startWorkers(config: Config, logger: Logger, metrics: Metr
   const events = new EventStore(redis, { prefix: config.queuePrefix, ...config.events }, logger, metrics);
   const inbox = new InboxStore(redis, config.queuePrefix);
   const lanes = new OrderLanes(redis, config.queuePrefix);
+  const inventoryPushes = new InventoryPushTracker(redis, config.queuePrefix, Math.max(config.dedupWindowSeconds, config.failedRetentionSeconds));
   const readers = new Map(
     QUEUE_NAMES.map((name) => {
       const reader = new Queue(name, { connection: redis, prefix: config.queuePrefix });
@@ -48,7 +51,7 @@ export async function startWorkers(config: Config, logger: Logger, metrics: Metr
     return state !== undefined && state !== 'completed' && state !== 'failed' && state !== 'unknown';
   };
   const fabricClients = new FabricClients(config, logger, redis, metrics);
-  const deps = { config, fabricClients, events, inbox, lanes, isLive, logger, metrics, redis };
+  const deps = { config, fabricClients, events, inbox, inventoryPushes, lanes, isLive, logger, metrics, redis };
   const processor = buildProcessor(deps);
   const backoff = { baseMs: config.jobs.backoffMs, maxMs: config.jobs.backoffMaxMs };
 
@@ -67,15 +70,18 @@ export async function startWorkers(config: Config, logger: Logger, metrics: Metr
     // Leaving the lane once BullMQ has recorded the outcome lets the order's next action start at once.
     const leave = (job: Job | undefined) => {
       const data = job?.data as JobData | undefined;
-      const refnum = data ? laneRefnum(data.kind, data.payload) : null;
-      if (!job?.id || !data || refnum === null) return;
-      deps.lanes.leave(data.meta.bindingKey, refnum, { queue: name, jobId: job.id }).catch((error: unknown) => {
+      const lane = data ? jobLane(data.kind, data.meta.bindingKey, data.payload) : null;
+      if (!job?.id || !data || lane === null) return;
+      deps.lanes.leave(lane, { queue: name, jobId: job.id }).catch((error: unknown) => {
         logger.warn({ err: error, jobId: job.id }, 'lane not updated; the next job of the order will clean it');
       });
     };
     worker.on('completed', leave);
     worker.on('failed', (job) => {
-      if (job && failedForGood(job)) leave(job);
+      if (job && failedForGood(job)) {
+        leave(job);
+        endFailedPushPart(deps, job);
+      }
       // Its event is stored; a retry by an operator (Bull Board or the CLI) starts with WORKER_MAX_STALLS again.
       if (job?.failedReason.startsWith(EVENT_CODES.JOB_STALLED)) {
         forgetStalls(redis, job).catch((error: unknown) => logger.warn({ err: error, jobId: job.id }, 'stall count not reset'));
@@ -119,6 +125,16 @@ export async function startWorkers(config: Config, logger: Logger, metrics: Metr
       await closeRedis(redis);
     },
   };
+}
+
+/** A part of an inventory push that failed for good still ends: the push's summary must not wait for it for ever. */
+function endFailedPushPart(deps: PushSummaryDeps & { readonly logger: Logger }, job: Job): void {
+  const data = job.data as JobData | undefined;
+  if (data?.kind !== 'inventory.push' || !job.id) return;
+  const { pushId } = data.payload as JobData<'inventory.push'>['payload'];
+  endPushPart(deps, pushId, job.id).catch((error: unknown) => {
+    deps.logger.warn({ err: error, jobId: job.id, pushId }, 'inventory push summary not reported: its unknown and refused skus reach RetailOPS only in this log');
+  });
 }
 
 async function scheduleOrderSync(config: Config, redis: RedisClient, logger: Logger): Promise<void> {

@@ -355,8 +355,9 @@ export async function startIngressChild(scope: Scope, options: ServiceEnv): Prom
 }
 
 /**
- * `processes` real worker processes (`npm run worker`), each with WORKER_CONCURRENCY `concurrency`, serving
- * `queues`; ready once every one of them has registered its BullMQ worker connection.
+ * `processes` real worker processes (`npm run worker`), each with WORKER_CONCURRENCY `concurrency`, serving `queue`
+ * (WORKER_QUEUES: one name, or several comma-separated); ready once every one of them has registered its BullMQ
+ * worker connection on each of those queues.
  */
 export async function startWorkerChildren(
   scope: Scope,
@@ -375,7 +376,7 @@ export async function startWorkerChildren(
       ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
     }),
   );
-  await waitWorkers(redis, options.prefix, options.queue, options.processes, workers);
+  for (const queue of options.queue.split(',')) await waitWorkers(redis, options.prefix, queue.trim(), options.processes, workers);
   return workers;
 }
 

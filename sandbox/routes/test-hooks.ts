@@ -70,10 +70,13 @@ export function buildTestHookRoutes(ctx: SandboxContext): FastifyPluginAsync {
     });
 
     // An inventory as it already is in fabric (createInventory's body, plus `channelId`, default 12); the counters it
-    // uses are configured with it.
+    // uses are configured with it. An array seeds many (a catalogue for a large push) in one request.
     app.post('/inventories', async (request, reply) => {
-      const { channelId, ...body } = seedBody(request.body);
-      return reply.code(201).send(createInventoryFromBody(ctx, body, channelId ?? '12', 'seed'));
+      const seed = (raw: unknown) => {
+        const { channelId, ...body } = seedBody(raw);
+        return createInventoryFromBody(ctx, body, channelId ?? '12', 'seed');
+      };
+      return reply.code(201).send(Array.isArray(request.body) ? { inventories: request.body.map(seed) } : seed(request.body));
     });
 
     app.get<{ Querystring: { sku?: string; locationNumber?: string; channelId?: string } }>('/inventories', async (request) => {

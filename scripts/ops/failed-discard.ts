@@ -34,7 +34,7 @@ same webhook delivered again makes a new job. A failure event it produced stays 
 with "events clear --id job-<job-id>" if RetailOPS must not see it.
 
 Options:
-  <job-id>      the failed job (from: failed list); searched in all four queues unless --queue is given
+  <job-id>      the failed job (from: failed list); searched in every queue unless --queue is given
   ${QUEUE_OPTION_HELP}
 
 Example:

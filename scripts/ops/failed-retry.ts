@@ -81,7 +81,7 @@ order fixed in fabric). A job that is not in the failed state is not touched (ex
 it is back in the failed set and RetailOPS gets a failure event once more (unless the first is still pending).
 
 Options:
-  <job-id>      the job to retry (from: failed list); searched in all four queues unless --queue is given
+  <job-id>      the job to retry (from: failed list); searched in every queue unless --queue is given
   --all         every failed job (of --queue, or of all queues)
   ${QUEUE_OPTION_HELP}
 

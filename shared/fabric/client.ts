@@ -10,7 +10,10 @@ import {
   fabricSearchResultSchema,
   fabricShipmentResultSchema,
   fabricShipmentSearchResultSchema,
+  fabricInventorySchema,
   type CancelRequestBody,
+  type FabricInventory,
+  type InventoryWriteBody,
   type FabricOrder,
   type FabricShipment,
   type ReturnRequestBody,
@@ -51,6 +54,11 @@ export interface FabricClientOptions {
   readonly observe?: FabricObserver;
   /** The tenant's call budget, shared by all workers (shared/fabric/rate-limiter.ts). */
   readonly limiter?: { acquire(): Promise<unknown> };
+  /**
+   * The share of that budget inventory writes may use (FABRIC_INVENTORY_SHARE), taken before the budget itself, so
+   * that a large push never holds every slot while orders wait.
+   */
+  readonly inventoryLimiter?: { acquire(): Promise<unknown> };
 }
 
 export type FabricObserver = (endpoint: FabricEndpoint, status: number, seconds: number) => void;
@@ -62,6 +70,8 @@ export type FabricEndpoint =
   | 'shipment'
   | 'shipment-search'
   | 'update-attributes'
+  | 'inventory-update'
+  | 'inventory-create'
   | 'token';
 /** The Orders API's endpoints: every endpoint but the token's. */
 export type FabricApiEndpoint = Exclude<FabricEndpoint, 'token'>;
@@ -76,7 +86,10 @@ interface FabricRequest<T extends z.ZodType> {
 }
 
 /** The endpoints that change fabric's state: each request to one waits for CallContext.beforeChange first. */
-const CHANGING_ENDPOINTS: ReadonlySet<FabricApiEndpoint> = new Set(['cancel', 'return', 'shipment', 'update-attributes']);
+const CHANGING_ENDPOINTS: ReadonlySet<FabricApiEndpoint> = new Set(['cancel', 'return', 'shipment', 'update-attributes', 'inventory-update', 'inventory-create']);
+
+/** The Inventory API's endpoints: each takes a slot of the inventory share of the budget as well. */
+const INVENTORY_ENDPOINTS: ReadonlySet<FabricApiEndpoint> = new Set(['inventory-update', 'inventory-create']);
 
 export class FabricClient {
   readonly #settings: FabricSettings;
@@ -86,9 +99,11 @@ export class FabricClient {
   readonly #breaker: CircuitBreaker | undefined;
   readonly #observe: FabricObserver;
   readonly #limiter: FabricClientOptions['limiter'];
+  readonly #inventoryLimiter: FabricClientOptions['inventoryLimiter'];
 
   constructor(options: FabricClientOptions) {
     this.#limiter = options.limiter;
+    this.#inventoryLimiter = options.inventoryLimiter;
     this.#breaker = options.breaker;
     this.#observe = options.observe ?? (() => undefined);
     this.#settings = options.settings;
@@ -159,6 +174,19 @@ export class FabricClient {
     return this.#call({ endpoint: 'update-attributes', method: 'POST', path, body: { attributes, keysToRemove: [] }, schema: fabricOrderSchema }, context);
   }
 
+  /**
+   * Sets the counters named of one sku at one location (find-and-update: the counters not named are kept, and
+   * repeating it changes nothing). A 404 is fabric having no such inventory, or (its message says) no such counter.
+   */
+  async updateInventory(body: InventoryWriteBody, context: CallContext): Promise<FabricInventory> {
+    return this.#call({ endpoint: 'inventory-update', method: 'POST', path: '/inventories/actions/find-and-update', body, schema: fabricInventorySchema }, context);
+  }
+
+  /** Creates the inventory of one sku at one location (POST /inventories); 409 if it exists. */
+  async createInventory(body: InventoryWriteBody, context: CallContext): Promise<FabricInventory> {
+    return this.#call({ endpoint: 'inventory-create', method: 'POST', path: '/inventories', body, schema: fabricInventorySchema }, context);
+  }
+
   async #call<T extends z.ZodType>(request: FabricRequest<T>, context: CallContext): Promise<z.output<T>> {
     const attempt = () => this.#attempt(request, context);
     return this.#breaker ? this.#breaker.run(attempt, `${this.#settings.baseUrl}${request.path}`) : attempt();
@@ -168,6 +196,7 @@ export class FabricClient {
     const { endpoint, method, path, body, schema } = request;
     const url = `${this.#settings.baseUrl.replace(/\/$/, '')}${path}`;
     const token = await this.#tokens.get(context);
+    if (INVENTORY_ENDPOINTS.has(endpoint)) await this.#inventoryLimiter?.acquire();
     await this.#limiter?.acquire();
     if (CHANGING_ENDPOINTS.has(endpoint)) await context.beforeChange?.();
     const started = performance.now();

@@ -59,7 +59,9 @@ export class FabricClients {
         timeoutMs: this.#config.fabricTimeoutMs,
         transport: this.#http.send,
         breaker,
-        ...(this.#config.fabricRateLimitPerSecond > 0 ? { limiter: this.#budgetFor(tenant, label) } : {}),
+        ...(this.#config.fabricRateLimitPerSecond > 0
+          ? { limiter: this.#budgetFor(tenant, label), inventoryLimiter: this.#inventoryShareFor(tenant, label) }
+          : {}),
         ...(metrics
           ? {
               observe: (endpoint, status, seconds) => {
@@ -81,6 +83,21 @@ export class FabricClients {
       acquire: async () => {
         const waitedMs = await limiter.acquire();
         this.#metrics?.fabricBudgetWait.observe(label, waitedMs / 1000);
+      },
+    };
+  }
+
+  /**
+   * The inventory share of the tenant's budget (FABRIC_INVENTORY_SHARE of FABRIC_RATE_LIMIT_PER_SECOND, at least one
+   * call a second), shared through Redis like the budget; waits on it are measured apart from the budget's.
+   */
+  #inventoryShareFor(tenant: string, label: { readonly tenant: string }): { acquire(): Promise<void> } {
+    const perSecond = Math.max(1, Math.floor(this.#config.fabricRateLimitPerSecond * this.#config.inventory.budgetShare));
+    const limiter = new FabricRateLimiter(this.#redis, fabricBudgetKey(this.#config.queuePrefix, `${tenant} inventory`), perSecond);
+    return {
+      acquire: async () => {
+        const waitedMs = await limiter.acquire();
+        this.#metrics?.fabricInventoryShareWait.observe(label, waitedMs / 1000);
       },
     };
   }

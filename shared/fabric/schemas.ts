@@ -101,6 +101,11 @@ export const fabricOrderSchema = z
           chargedAmount: optional(amount),
           authorizedAmount: optional(amount),
           billToAddress: optional(fabricAddressSchema),
+          /** The payment's capture as fabric reports it (order_settle_payment, workers/settle/plan-settle.ts). */
+          currency: optional(text),
+          paidAt: optional(text),
+          paymentStatus: optional(text),
+          refundAmount: optional(amount),
         })
         .loose(),
     ),
@@ -109,6 +114,8 @@ export const fabricOrderSchema = z
     taxTotal: optional(amount),
     orderDiscount: optional(amount),
     feeTotal: optional(amount),
+    /** What fabric's Invoice service captured; absent when a third party captures (orders spec, orderResponse). */
+    invoiceTotal: optional(amount),
     attributes: z.preprocess((value) => (value === null ? undefined : value), attributes.default({})),
     returns: listOf(z.object({ attributes: optional(attributes) }).loose()),
   })
@@ -177,6 +184,17 @@ export const fabricShipmentSearchResultSchema = z.object({
 });
 
 export type FabricShipment = z.infer<typeof fabricShipmentSchema>;
+/** fabric's `inventory` (fabric-inventory-openapi.yml `inventory`): what a write answers; only its counters are read. */
+export const fabricInventorySchema = z
+  .object({ inventoryId: z.string().optional(), sku: z.string().optional(), locationNumber: z.number().optional(), counters: z.record(z.string(), z.number()).optional() })
+  .loose();
+export type FabricInventory = z.infer<typeof fabricInventorySchema>;
+/** The body of find-and-update and of create (`updateInventory`, `createInventory`): the fields the bridge sets. */
+export interface InventoryWriteBody {
+  readonly sku: string;
+  readonly locationNumber: number;
+  readonly counters: Record<string, number>;
+}
 export const fabricReturnResultSchema = z.object({ refundStatus: z.string().optional(), totalRefundAmount: z.number().optional() }).loose();
 
 export type FabricOrder = z.infer<typeof fabricOrderSchema>;

@@ -3,8 +3,9 @@
 import type { JobsOptions } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { Lane } from '../order-lanes.js';
 
-export const QUEUE_NAMES = ['order', 'cancel', 'update', 'return'] as const;
+export const QUEUE_NAMES = ['order', 'cancel', 'update', 'return', 'inventory'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/);
@@ -66,6 +67,26 @@ export const ackPayloadSchema = z.object({
 });
 export const syncPayloadSchema = z.object({});
 
+/** order_settle_payment: what RetailOPS wants settled, checked against fabric's payment state (workers/settle/). */
+export const settlePayloadSchema = z.object({
+  refnum: z.string(),
+  retailopsOrderId: z.string().nullable(),
+  /** The channel's part: the sum of RetailOPS' channel_* transactions, else the order's grand total. */
+  amount: decimal,
+  amountFrom: z.enum(['payment_transactions', 'grand_total']),
+  /** ISO 4217 as RetailOPS sent it; null when it sent none (the amount is then read as in fabric's currency). */
+  currency: z.string().nullable(),
+});
+
+/** One part of an inventory push (shared/inventory/split-push.ts): fabric writes of one lane, applied in order. */
+export const inventoryPushPayloadSchema = z.object({
+  /** The push this part belongs to: its summary (unknown and refused skus) is reported once, for the whole push. */
+  pushId: z.string(),
+  lane: z.string(),
+  writes: z.array(z.object({ sku: z.string(), locationNumber: z.number().int(), counters: z.record(z.string(), z.number().int()) })).min(1),
+  unknownSku: z.enum(['report', 'create']),
+});
+
 interface JobKindSpec<S extends z.ZodType> {
   readonly queue: QueueName;
   readonly payload: S;
@@ -75,6 +96,10 @@ interface JobKindSpec<S extends z.ZodType> {
   readonly order?: (payload: z.output<S>) => string;
   /** The orders a job of this kind acts on together; no lane, as nothing it does depends on their other actions. */
   readonly orders?: (payload: z.output<S>) => readonly string[];
+  /** A lane not of one order (inventory: skus by digest); its jobs run in the order they were accepted. */
+  readonly lane?: (payload: z.output<S>) => string;
+  /** The skus a job of this kind acts on, as its failure event names them. */
+  readonly skus?: (payload: z.output<S>) => readonly string[];
   /** Job options of this kind that differ from the queue's defaults (shared/jobs/producer.ts, defaultJobOptions). */
   readonly options?: JobsOptions;
 }
@@ -102,6 +127,18 @@ export const JOB_KINDS = {
   cancel: kind({ queue: 'cancel', payload: cancelPayloadSchema, action: 'order_cancel', order: ofRefnum }),
   update: kind({ queue: 'update', payload: updatePayloadSchema, action: 'order_update', order: ofRefnum }),
   return: kind({ queue: 'return', payload: returnPayloadSchema, action: 'order_returned', order: ofRefnum }),
+  // In the order's lane: it reads the payment state the order's earlier complete or shipment led fabric to.
+  'order.settle': kind({ queue: 'order', payload: settlePayloadSchema, action: 'order_settle_payment', order: ofRefnum }),
+  'inventory.push': kind({
+    queue: 'inventory',
+    payload: inventoryPushPayloadSchema,
+    action: 'inventory_push',
+    lane: (payload) => payload.lane,
+    skus: (payload) => payload.writes.map((write) => write.sku),
+    // Each push has its own job ids (a later push of the same quantities must apply again), so nothing needs keeping
+    // for deduplication; a full catalogue an hour is a lot of job data to hold for a day.
+    options: { removeOnComplete: { age: 3600 } },
+  }),
 };
 
 export type JobKind = keyof typeof JOB_KINDS;
@@ -128,10 +165,23 @@ function specOf(kind: JobKind): JobKindSpec<z.ZodType<unknown>> | undefined {
   return JOB_KINDS[kind] as JobKindSpec<z.ZodType<unknown>> | undefined;
 }
 
-/** The order whose lane a job belongs to; null for jobs not about one order (sync, ack). */
+/** The order a job acts on alone (and whose lane it joins); null for jobs not about one order (sync, ack, inventory). */
 export function laneRefnum(kind: JobKind, payload: unknown): string | null {
   const refnum = specOf(kind)?.order?.(payload);
   return typeof refnum === 'string' ? refnum : null;
+}
+
+/** Which lane a job runs in (shared/order-lanes.ts), if any: its order's, or its kind's own (inventory). */
+export function jobLane(kind: JobKind, bindingKey: string, payload: unknown): Lane | null {
+  const refnum = laneRefnum(kind, payload);
+  if (refnum !== null) return { family: 'order', bindingKey, id: refnum };
+  const own = specOf(kind)?.lane?.(payload);
+  return typeof own === 'string' ? { family: 'inventory', bindingKey, id: own } : null;
+}
+
+/** The skus a job acts on (inventory), for its failure event; [] for kinds that name orders instead. */
+export function jobSkus(kind: JobKind, payload: unknown): readonly string[] {
+  return specOf(kind)?.skus?.(payload) ?? [];
 }
 
 /** Every order a job acts on, as its events name them: its one order, its several, or none. */
@@ -160,8 +210,10 @@ export function queueOf(kind: JobKind): QueueName {
 export function jobDisplayName(kind: JobKind, meta: Pick<JobMeta, 'clientId' | 'channelId'>, payload: unknown): string {
   const one = laneRefnum(kind, payload);
   const several = specOf(kind)?.orders?.(payload);
+  const skus = jobSkus(kind, payload);
   const orders = one !== null ? ` order ${one}` : several ? ` orders ${several.slice(0, 5).join(', ')}${several.length > 5 ? ', …' : ''}` : '';
-  return `${kind}${orders} (client ${meta.clientId}, channel ${meta.channelId})`;
+  const what = skus.length > 0 ? ` ${skus.length} sku${skus.length === 1 ? '' : 's'} (${skus.slice(0, 3).join(', ')}${skus.length > 3 ? ', …' : ''})` : orders;
+  return `${kind}${what} (client ${meta.clientId}, channel ${meta.channelId})`;
 }
 
 function idPart(value: string): string {

@@ -4,8 +4,11 @@ import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { RedisClient } from '../redis.js';
 import type { Logger } from '../logger.js';
 import type { Config } from '../config.js';
+import { randomUUID } from 'node:crypto';
 import { OrderLanes } from '../order-lanes.js';
-import { QUEUE_NAMES, jobDisplayName, jobIdFor, laneRefnum, queueOf, syncJob, type JobData, type JobKind, type JobMeta, type JobPayload, type QueueName } from './contract.js';
+import type { InventoryChunk } from '../inventory/split-push.js';
+import { InventoryPushTracker } from '../inventory/push-tracker.js';
+import { JOB_KINDS, QUEUE_NAMES, jobDisplayName, jobIdFor, jobLane, queueOf, syncJob, type JobData, type JobKind, type JobMeta, type JobPayload, type QueueName } from './contract.js';
 
 export function defaultJobOptions(config: Config): DefaultJobOptions {
   return {
@@ -28,6 +31,7 @@ export class JobQueues {
   readonly #queues: Map<QueueName, Queue>;
 
   readonly #lanes: OrderLanes;
+  readonly #pushes: InventoryPushTracker;
   readonly #redis: RedisClient;
   readonly #logger: Logger;
   readonly #deduplicatedListeners: DeduplicatedListener[] = [];
@@ -36,6 +40,7 @@ export class JobQueues {
     this.#redis = connection;
     this.#logger = logger;
     this.#lanes = new OrderLanes(connection, config.queuePrefix);
+    this.#pushes = new InventoryPushTracker(connection, config.queuePrefix, Math.max(config.dedupWindowSeconds, config.failedRetentionSeconds));
     this.#queues = new Map(
       QUEUE_NAMES.map((name) => {
         const queue = new Queue(name, {
@@ -78,16 +83,37 @@ export class JobQueues {
     const jobId = job.id ?? wanted;
     // BullMQ answers a duplicate id with a Job built locally, as for a new one; only the stored creation time tells
     // them apart (ours is this call's Date.now()). Two identical webhooks in the same millisecond both read as new.
-    const refnum = laneRefnum(kind, payload);
+    const lane = jobLane(kind, meta.bindingKey, payload);
     const [stored] = await Promise.all([
       this.#redis.hget(queue.toKey(jobId), 'timestamp'),
-      refnum !== null ? this.#lanes.join(meta.bindingKey, refnum, { queue: name, jobId }) : undefined,
+      lane !== null ? this.#lanes.join(lane, { queue: name, jobId }) : undefined,
     ]);
     if (stored !== null && stored !== String(job.timestamp)) {
       // reqId as on the request's own lines: the webhook, its answer and the job it was folded into line up.
       this.#logger.info({ reqId: meta.requestId, jobId, queue: name, kind, deduplicated: true }, 'webhook deduplicated: its job already exists');
       for (const listener of this.#deduplicatedListeners) listener({ queue: name });
     }
+  }
+
+  /**
+   * Adds one inventory push: its parts as jobs of their own ids (a later push of the same quantities must apply
+   * again, so there is no deduplication by content; a redelivered push sets the same values twice, which is harmless),
+   * each appended to its lane. The push is recorded first, then the jobs in one MULTI, then the lanes in one pipeline;
+   * all before the caller answers 200. Returns the push id.
+   */
+  async addInventoryPush(meta: JobMeta, chunks: readonly InventoryChunk[], unknownSku: JobPayload<'inventory.push'>['unknownSku']): Promise<string> {
+    const pushId = randomUUID();
+    const queue = this.queue(queueOf('inventory.push'));
+    const jobs = chunks.map((chunk) => {
+      const payload: JobPayload<'inventory.push'> = { pushId, lane: chunk.lane, writes: chunk.writes, unknownSku };
+      const data: JobData<'inventory.push'> = { kind: 'inventory.push', meta, payload };
+      const jobId = jobIdFor('inventory.push', meta.clientId, meta.channelId, payload);
+      return { name: jobDisplayName('inventory.push', meta, payload), data, opts: { ...JOB_KINDS['inventory.push'].options, jobId }, lane: chunk.lane };
+    });
+    await this.#pushes.start(pushId, jobs.length, { clientId: meta.clientId, channelId: meta.channelId, bindingKey: meta.bindingKey, receivedAt: meta.receivedAt });
+    await queue.addBulk(jobs.map(({ name, data, opts }) => ({ name, data, opts })));
+    await this.#lanes.joinAll(jobs.map((job) => [{ family: 'inventory', bindingKey: meta.bindingKey, id: job.lane }, { queue: 'inventory', jobId: job.opts.jobId }]));
+    return pushId;
   }
 
   /** Tells `listener` of every add whose job already existed (the ingress counts them in its metrics). */

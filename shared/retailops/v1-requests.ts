@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { amountLike, countLike, idLike, listOf, retailopsIdLike } from './fields.js';
+import { V1_CURRENCIES } from './v1-currencies.js';
 
 /**
  * Request schemas of RetailOPS' published channel SDK (v1, ../shared/retailops-sdk-v1/*.json, `links[0].schema`).
@@ -129,21 +130,62 @@ export const orderShipmentSubmitV1Request = v1Envelope.extend({
   shipment: shipment,
 });
 
+/** A payment to settle is never negative: RetailOPS records refunds through order_returned, not here. */
+const settleAmount = amountLike.refine((value) => !value.startsWith('-'), 'must not be negative');
+
 const paymentTransaction = z
-  .object({ payment_processing_type: text.optional(), transaction_type: text.optional(), payment_type: text.optional(), amount: amountLike.optional() })
+  .object({ payment_processing_type: text.optional(), transaction_type: text.optional(), payment_type: text.optional(), amount: settleAmount.optional() })
   .loose();
 
+/**
+ * The order is required (the channel cannot verify a payment of an order it cannot name), the currency is the SDK's
+ * enum, and amounts are not negative. Which amount is settled is the route's to decide (ingress/routes/v1/
+ * order-settle-payment.ts), as it needs the transactions and the grand total together.
+ */
 export const orderSettlePaymentV1Request = v1Envelope.extend({
-  order: v1Order.optional(),
+  order: v1Order.extend({ grand_total: settleAmount.optional() }),
   payment: z
-    .object({ currency_code: text.optional(), payment_series_id: idLike.optional(), payment_transactions: listOf(paymentTransaction).default([]) })
+    .object({
+      currency_code: z.enum(V1_CURRENCIES).optional(),
+      payment_series_id: idLike.optional(),
+      payment_transactions: listOf(paymentTransaction).default([]),
+    })
     .loose()
     .optional(),
 });
 
+/** fabric's inventory counters are int32 (fabric-inventory-openapi.yml `inventory.counters`): larger is refused here. */
+const quantity = z.union([z.number(), z.string().trim().regex(/^-?\d+$/, 'must be a whole number').transform(Number)]).pipe(
+  z.number().int('must be a whole number').min(-2_147_483_648).max(2_147_483_647, 'must fit a 32-bit integer (fabric counters are int32)'),
+);
+
+export const INVENTORY_QUANTITY_TYPES = ['internal', 'external', 'inflight'] as const;
+
+const quantityDetail = z
+  .object({
+    quantity_type: z.enum(INVENTORY_QUANTITY_TYPES).optional(),
+    available_quantity: quantity.optional(),
+    total_quantity: quantity.optional(),
+    facility_name: text.optional(),
+    estimated_availability_date: dateTime.optional(),
+    vendor_name: text.optional(),
+    po: text.optional(),
+    po_destination: text.optional(),
+  })
+  .loose();
+
+const inventoryUpdate = z
+  .object({ sku: idLike, quantity_available: quantity.optional(), quantity_detail: listOf(quantityDetail, 100).optional() })
+  .loose();
+
+/** A full catalogue push is normal: up to INVENTORY_PUSH_MAX_SKUS entries (the route's own body limit allows it). */
+export const INVENTORY_PUSH_MAX_SKUS = 100_000;
+
 export const inventoryPushV1Request = v1Envelope.extend({
-  inventory_updates: listOf(z.object({ sku: idLike, quantity_available: z.number().int().optional() }).loose(), 10_000).optional(),
+  inventory_updates: listOf(inventoryUpdate, INVENTORY_PUSH_MAX_SKUS).default([]),
 });
+export type InventoryPushV1Request = z.infer<typeof inventoryPushV1Request>;
+export type InventoryUpdateV1 = InventoryPushV1Request['inventory_updates'][number];
 
 export const catalogPushV1Request = v1Envelope.extend({ TemplateOutput: z.record(z.string(), z.unknown()).optional() });
 export const catalogGetConfigV1Request = v1Envelope;
@@ -155,4 +197,5 @@ export type OrderUpdateV1Request = z.infer<typeof orderUpdateV1Request>;
 export type OrderReturnedV1Request = z.infer<typeof orderReturnedV1Request>;
 export type OrderCompleteV1Request = z.infer<typeof orderCompleteV1Request>;
 export type OrderShipmentSubmitV1Request = z.infer<typeof orderShipmentSubmitV1Request>;
+export type OrderSettlePaymentV1Request = z.infer<typeof orderSettlePaymentV1Request>;
 export type V1Shipment = z.infer<typeof shipment>;

@@ -77,7 +77,7 @@ describe('every fabric call of the seed and SDK v1 actions follows fabric’s Op
       ...body,
     });
 
-  it('drives sync, acknowledge, return, update, complete, cancel and shipment submit', async () => {
+  it('drives sync, acknowledge, return, update, complete, cancel, shipment submit and settle payment', async () => {
     // Order fetch asks for a sync (token, search); acknowledge then marks the order (update-attributes).
     await stack.reset();
     await eventually('order 496 synced', async () => {
@@ -123,6 +123,13 @@ describe('every fabric call of the seed and SDK v1 actions follows fabric’s Op
         channel_order_refnum: '496',
         retailops_order_id: 4897,
         shipment: { retailops_shipment_id: 5001, packages: [{ retailops_package_id: 1, carrier_name: 'UPS', tracking_number: '1Z1', package_items: [{ sku: '132', channel_item_refnum: '7397', quantity: 2 }] }] },
+      }),
+    );
+    // Settle payment only reads the order (fabric has no call that captures on request): its read is held to the spec too.
+    await act(() =>
+      v1('order_settle_payment', {
+        order: { channel_order_refnum: '496', retailops_order_id: 4897, grand_total: 121.32 },
+        payment: { currency_code: 'USD', payment_transactions: [{ payment_processing_type: 'channel_payment', transaction_type: 'charge', amount: 121.32 }] },
       }),
     );
     await act(() => v1('order_cancel', { order: { channel_order_refnum: '496', retailops_order_id: 4897 } }));

@@ -10,7 +10,17 @@ let stack: Stack;
 let second: RunningWorkers;
 
 beforeAll(async () => {
-  stack = await startStack({ env: { FABRIC_RATE_LIMIT_PER_SECOND: String(PER_SECOND), WORKER_CONCURRENCY: '20' } });
+  stack = await startStack({
+    env: {
+      FABRIC_RATE_LIMIT_PER_SECOND: String(PER_SECOND),
+      WORKER_CONCURRENCY: '20',
+      // Inventory writes may use half of it (4 a second), over 8 lanes so that many wait for a slot at once.
+      FABRIC_INVENTORY_SHARE: '0.5',
+      INVENTORY_MAPPING: JSON.stringify({ targets: [{ locationNumber: 1 }] }),
+      INVENTORY_LANES: '8',
+      INVENTORY_JOB_SKUS: '2',
+    },
+  });
   second = await startWorkers(stack.config, pino({ level: 'silent' }));
 });
 afterAll(async () => {
@@ -37,5 +47,28 @@ describe('fabric rate limit per tenant', () => {
     }
     // Each slot is 1/PER_SECOND: the 15 cancels, however interleaved with the GETs, are 14 slots (1.75 s) apart at least.
     expect((starts.at(-1) ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('gives inventory writes their share of the budget only, so orders still get slots during a push', async () => {
+    const skus = Array.from({ length: 16 }, (_, index) => `INV${index}`);
+    await stack.sandbox.seedInventories(skus.map((sku) => ({ sku, locationNumber: 1, counters: { onHand: 0 } })));
+    const v1 = (action: string, fields: Record<string, unknown>) =>
+      postJson(stack.ingressUrl, `/${action}_v1`, { action, version: 1, client_id: 497, channel_info: { id: 21 }, integration_auth_token: TEST_TOKEN, ...fields });
+    expect((await v1('inventory_push', { inventory_updates: skus.map((sku) => ({ sku, quantity_available: 9 })) })).status).toBe(200);
+    await stack.sandbox.createOrder({ orderNumber: 'DURING', createdAt: '2022-05-01T00:00:00.000Z', items: [{ sku: 'S', itemUnitPrice: 1, orderedQuantity: 1 }], orderTotal: 1 });
+    expect((await v1('order_cancel', { order: { channel_order_refnum: 'DURING' } })).status).toBe(200);
+    await settled(stack, 30_000);
+    const calls = await stack.sandbox.calls();
+    const writes = calls.filter((call) => call.kind === 'inventory').map((call) => Date.parse(call.at)).sort((a, b) => a - b);
+    expect(writes).toHaveLength(skus.length);
+    // 4 a second at most (one more allowed, as above): 16 writes span 15 slots of 250 ms.
+    const share = PER_SECOND / 2;
+    for (let first = 0; first + share + 2 < writes.length; first += 1) {
+      expect((writes[first + share + 2] ?? 0) - (writes[first] ?? 0)).toBeGreaterThanOrEqual(1000);
+    }
+    // The cancel, sent after the whole push, did not queue behind it: it reached fabric before the last write.
+    const cancel = calls.find((call) => call.kind === 'cancel' && call.orderNumber === 'DURING');
+    expect(cancel).toBeDefined();
+    expect(Date.parse(cancel?.at ?? '')).toBeLessThan(writes.at(-1) ?? 0);
   });
 });

@@ -55,7 +55,7 @@ describe('hostile input corpus', () => {
   });
 
   it('enqueued nothing, polluted no prototype, and the service is still up', async () => {
-    expect(await jobCounts(stack)).toEqual({ order: 0, cancel: 0, update: 0, return: 0 });
+    expect(await jobCounts(stack)).toEqual({ order: 0, cancel: 0, update: 0, return: 0, inventory: 0 });
     expect((Object.prototype as Record<string, unknown>)['polluted']).toBeUndefined();
     expect((await fetch(`${stack.ingressUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${stack.ingressUrl}/readyz`)).status).toBe(200);

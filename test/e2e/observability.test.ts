@@ -186,7 +186,7 @@ describe('the Bull Board', () => {
     const api = await fetch(`${stack.ingressUrl}/admin/queues/api/queues?activeQueue=cancel&status=completed`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(api.status).toBe(200);
     const body = (await api.json()) as { queues: { name: string; readOnlyMode: boolean; jobs: { name: string; data: unknown }[] }[] };
-    expect(body.queues.map((queue) => queue.name).sort()).toEqual(['cancel', 'order', 'return', 'update']);
+    expect(body.queues.map((queue) => queue.name).sort()).toEqual(['cancel', 'inventory', 'order', 'return', 'update']);
     const cancelQueue = body.queues.find((queue) => queue.name === 'cancel');
     expect(cancelQueue?.readOnlyMode).toBe(true);
     expect(cancelQueue?.jobs.map((job) => job.name)).toContain('cancel order 496 (client default, channel 21)');

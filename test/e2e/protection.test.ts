@@ -67,7 +67,7 @@ describe('load shedding', () => {
       expect(shed.status).toBe(503);
       expect(shed.headers.get('retry-after')).toBe('10');
       expect(await shed.json()).toMatchObject({ code: 'ROB_OVERLOADED', error: expect.stringContaining('heapUsedBytes') });
-      expect(await jobCounts(shedding)).toEqual({ order: 0, cancel: 0, update: 0, return: 0 });
+      expect(await jobCounts(shedding)).toEqual({ order: 0, cancel: 0, update: 0, return: 0, inventory: 0 });
     } finally {
       await shedding.close();
     }

@@ -12,7 +12,7 @@ afterAll(async () => stack?.close());
 beforeEach(async () => stack.reset());
 
 async function expectNothingEnqueued(): Promise<void> {
-  expect(await jobCounts(stack)).toEqual({ order: 0, cancel: 0, update: 0, return: 0 });
+  expect(await jobCounts(stack)).toEqual({ order: 0, cancel: 0, update: 0, return: 0, inventory: 0 });
 }
 
 const cancelBody = fixtureBody(seedFixture('001-order-cancel'));

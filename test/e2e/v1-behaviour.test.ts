@@ -181,11 +181,19 @@ describe('v1 order pull and acknowledge', () => {
   });
 });
 
-describe('unsupported SDK actions', () => {
-  it.each(['order_settle_payment', 'inventory_push', 'catalog_push', 'catalog_get_config'])('%s answers with a warning and enqueues nothing', async (action) => {
+describe('catalog and inventory actions', () => {
+  it('catalog_get_config answers the channel configuration, with no warning', async () => {
+    expect(await json(await v1('catalog_get_config', {}))).toEqual({ sku_fanout: 'no_fanout', events: [] });
+  });
+
+  it.each([
+    ['catalog_push', 'ACTION_NOT_SUPPORTED'],
+    // This stack configures no inventory mapping: a push cannot know which fabric location to set.
+    ['inventory_push', 'INVENTORY_NOT_CONFIGURED'],
+  ])('%s answers with a warning and enqueues nothing', async (action, code) => {
     const before = await jobCounts(stack);
-    const body = await json(await v1(action, {}));
-    expect(body['events']).toEqual([expect.objectContaining({ event_type: 'warning', code: 'ACTION_NOT_SUPPORTED' })]);
+    const body = await json(await v1(action, action === 'inventory_push' ? { inventory_updates: [{ sku: 'A', quantity_available: 1 }] } : {}));
+    expect(body['events']).toEqual([expect.objectContaining({ event_type: 'warning', code })]);
     expect(await jobCounts(stack)).toEqual(before);
   });
 });

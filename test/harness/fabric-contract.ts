@@ -14,8 +14,9 @@ export const LEDGER_OPERATIONS: Readonly<Partial<Record<LedgerKind, string>>> = 
  * What fabric's OpenAPI request schema refuses in a ledger body (empty: nothing), with the same validator the
  * sandbox enforces (sandbox/contract/): one reading of the contract for the sandbox and the tests.
  */
-export function contractProblems(kind: LedgerKind, body: unknown): string[] {
-  const operation = LEDGER_OPERATIONS[kind];
+export function contractProblems(kind: LedgerKind, body: unknown, path?: string): string[] {
+  // Inventory entries share one kind over several operations: the path names the one.
+  const operation = kind === 'inventory' && path !== undefined ? `POST ${path.replace(/^\/v3/, '')}` : LEDGER_OPERATIONS[kind];
   if (operation === undefined) return [];
   return sharedContractValidator()
     .checkRequest(operation, body, {})

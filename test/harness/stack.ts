@@ -138,7 +138,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await Promise.all(
         Object.values(queues).flatMap((queue) => [queue.clean(0, 0, 'completed'), queue.clean(0, 0, 'failed')]),
       );
-      const keys = (await Promise.all(['inbox', 'events', 'lane'].map((name) => keysOf(redis, `${prefix}:${name}:*`)))).flat();
+      const keys = (await Promise.all(['inbox', 'events', 'lane', 'inventory-lane', 'inventory-push'].map((name) => keysOf(redis, `${prefix}:${name}:*`)))).flat();
       if (keys.length > 0) await redis.del(...keys);
       await createSandboxClient(sandbox.url).reset();
     },

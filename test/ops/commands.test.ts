@@ -241,7 +241,7 @@ describe('queues', () => {
     const run = await ops(stack, ['queues', '--json']);
     expect(run.code).toBe(0);
     const reports = run.json<{ queues: QueueReport[] }>().queues;
-    expect(reports.map((report) => report.queue)).toEqual(['order', 'cancel', 'update', 'return']);
+    expect(reports.map((report) => report.queue)).toEqual(['order', 'cancel', 'update', 'return', 'inventory']);
     expect(reports[1]).toEqual({
       queue: 'cancel',
       counts: { waiting: 0, active: 0, delayed: 0, prioritized: 0, completed: 1, failed: 1, paused: 0 },

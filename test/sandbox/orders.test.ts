@@ -111,6 +111,24 @@ describe('POST /v3/orders', () => {
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json()).toMatchObject({ errorCode: 'SERVICE-4002' });
   });
+
+  it('keeps the payment state as created (a capture at checkout), typed as fabric’s orderPaymentRequest types it', async () => {
+    const { v3 } = await setupSandbox();
+    const item = { sku: 'x', itemUnitPrice: 10, orderedQuantity: 1 };
+    const authorizedOnly = { paymentCounter: 1, paymentMethod: 'CREDIT_CARD', currency: 'USD', authorizedAmount: 10, chargedAmount: 0, paymentStatus: 'Authorized' };
+    const created = await v3('POST', '/orders', { orderNumber: 'PAY-1', items: [item], payments: [authorizedOnly] });
+    expect(created.statusCode).toBe(201);
+    expect((await v3('GET', '/orders/order-number/PAY-1')).json().payments).toEqual([authorizedOnly]);
+    // Demo orders were captured at checkout: charged in full, paidAt the merchant's value at creation.
+    const demo = (await v3('GET', '/orders/order-number/497')).json() as StoredOrder;
+    expect(demo.payments[0]).toMatchObject({ chargedAmount: demo.orderTotal, paidAt: demo.createdAt, paymentStatus: 'Paid', currency: 'USD' });
+
+    for (const payment of [{ chargedAmount: '10.00' }, { paidAt: 'yesterday' }, { currency: 840 }]) {
+      const refused = await v3('POST', '/orders', { orderNumber: 'PAY-2', items: [item], payments: [payment] });
+      expect(refused.statusCode, JSON.stringify(payment)).toBe(400);
+      expect(refused.json()).toMatchObject({ errorCode: 'SERVICE-4002' });
+    }
+  });
 });
 
 describe('POST /v3/orders/search', () => {

@@ -37,60 +37,60 @@ function lanes(): { lane: OrderLanes; key: string; contents: () => Promise<strin
 describe('OrderLanes', () => {
   it('lets only the head run, in the order the jobs joined, and the next once the head leaves', async () => {
     const { lane, contents } = lanes();
-    for (const entry of [first, second, third]) await lane.join(BINDING, REFNUM, entry);
+    for (const entry of [first, second, third]) await lane.join({ family: 'order', bindingKey: BINDING, id: REFNUM }, entry);
     expect(await contents()).toEqual(['update/a', 'cancel/b/x', 'return/c']);
 
-    expect(await lane.isTurn(BINDING, REFNUM, first, liveExcept())).toBe(true);
-    expect(await lane.isTurn(BINDING, REFNUM, second, liveExcept())).toBe(false);
-    expect(await lane.isTurn(BINDING, REFNUM, third, liveExcept())).toBe(false);
+    expect(await lane.isTurn({ family: 'order', bindingKey: BINDING, id: REFNUM }, first, liveExcept())).toBe(true);
+    expect(await lane.isTurn({ family: 'order', bindingKey: BINDING, id: REFNUM }, second, liveExcept())).toBe(false);
+    expect(await lane.isTurn({ family: 'order', bindingKey: BINDING, id: REFNUM }, third, liveExcept())).toBe(false);
 
-    await lane.leave(BINDING, REFNUM, first);
-    expect(await lane.isTurn(BINDING, REFNUM, third, liveExcept())).toBe(false);
-    expect(await lane.isTurn(BINDING, REFNUM, second, liveExcept())).toBe(true);
+    await lane.leave({ family: 'order', bindingKey: BINDING, id: REFNUM }, first);
+    expect(await lane.isTurn({ family: 'order', bindingKey: BINDING, id: REFNUM }, third, liveExcept())).toBe(false);
+    expect(await lane.isTurn({ family: 'order', bindingKey: BINDING, id: REFNUM }, second, liveExcept())).toBe(true);
     expect(await contents()).toEqual(['cancel/b/x', 'return/c']);
   });
 
   it('keeps orders apart: another order of the binding has its own lane', async () => {
     const { lane } = lanes();
-    await lane.join(BINDING, REFNUM, first);
-    await lane.join(BINDING, 'R2', second);
-    expect(await lane.isTurn(BINDING, 'R2', second, liveExcept())).toBe(true);
+    await lane.join({ family: 'order', bindingKey: BINDING, id: REFNUM }, first);
+    await lane.join({ family: 'order', bindingKey: BINDING, id: 'R2' }, second);
+    expect(await lane.isTurn({ family: 'order', bindingKey: BINDING, id: 'R2' }, second, liveExcept())).toBe(true);
   });
 
   it('drops a dead head (a finished or removed job), and only that head', async () => {
     const { lane, contents } = lanes();
-    for (const entry of [first, second, third]) await lane.join(BINDING, REFNUM, entry);
-    expect(await lane.isTurn(BINDING, REFNUM, third, liveExcept(first))).toBe(false);
+    for (const entry of [first, second, third]) await lane.join({ family: 'order', bindingKey: BINDING, id: REFNUM }, entry);
+    expect(await lane.isTurn({ family: 'order', bindingKey: BINDING, id: REFNUM }, third, liveExcept(first))).toBe(false);
     expect(await contents()).toEqual(['cancel/b/x', 'return/c']);
-    expect(await lane.isTurn(BINDING, REFNUM, third, liveExcept(first, second))).toBe(true);
+    expect(await lane.isTurn({ family: 'order', bindingKey: BINDING, id: REFNUM }, third, liveExcept(first, second))).toBe(true);
     expect(await contents()).toEqual(['return/c']);
   });
 
   it('drops a head it cannot read as a job', async () => {
     const { lane, key, contents } = lanes();
-    await lane.join(BINDING, REFNUM, first);
+    await lane.join({ family: 'order', bindingKey: BINDING, id: REFNUM }, first);
     await redis.lpush(key, 'no-slash');
-    expect(await lane.isTurn(BINDING, REFNUM, first, liveExcept())).toBe(true);
+    expect(await lane.isTurn({ family: 'order', bindingKey: BINDING, id: REFNUM }, first, liveExcept())).toBe(true);
     expect(await contents()).toEqual(['update/a']);
   });
 
   it('joins a job missing from its lane at the tail, once, and an empty lane at once', async () => {
     const { lane, contents } = lanes();
-    expect(await lane.isTurn(BINDING, REFNUM, first, liveExcept())).toBe(true);
+    expect(await lane.isTurn({ family: 'order', bindingKey: BINDING, id: REFNUM }, first, liveExcept())).toBe(true);
     expect(await contents()).toEqual(['update/a']);
 
-    await lane.join(BINDING, REFNUM, second);
-    expect(await lane.isTurn(BINDING, REFNUM, third, liveExcept())).toBe(false);
-    expect(await lane.isTurn(BINDING, REFNUM, third, liveExcept())).toBe(false);
+    await lane.join({ family: 'order', bindingKey: BINDING, id: REFNUM }, second);
+    expect(await lane.isTurn({ family: 'order', bindingKey: BINDING, id: REFNUM }, third, liveExcept())).toBe(false);
+    expect(await lane.isTurn({ family: 'order', bindingKey: BINDING, id: REFNUM }, third, liveExcept())).toBe(false);
     expect(await contents()).toEqual(['update/a', 'cancel/b/x', 'return/c']);
   });
 
   it('leave removes every occurrence (a redelivered webhook joins the same job twice)', async () => {
     const { lane, key, contents } = lanes();
-    for (const entry of [first, second, first]) await lane.join(BINDING, REFNUM, entry);
-    await lane.leave(BINDING, REFNUM, first);
+    for (const entry of [first, second, first]) await lane.join({ family: 'order', bindingKey: BINDING, id: REFNUM }, entry);
+    await lane.leave({ family: 'order', bindingKey: BINDING, id: REFNUM }, first);
     expect(await contents()).toEqual(['cancel/b/x']);
-    await lane.leave(BINDING, REFNUM, second);
+    await lane.leave({ family: 'order', bindingKey: BINDING, id: REFNUM }, second);
     expect(await redis.exists(key)).toBe(0);
   });
 });

@@ -181,7 +181,40 @@ describe('shared/config', () => {
     });
 
     it('rejects an unknown queue name', () => {
-      expect(configError({ WORKER_QUEUES: 'order,orders' }).message).toBe('WORKER_QUEUES: unknown queue "orders" (known: order, cancel, update, return)');
+      expect(configError({ WORKER_QUEUES: 'order,orders' }).message).toBe('WORKER_QUEUES: unknown queue "orders" (known: order, cancel, update, return, inventory)');
+    });
+  });
+
+  describe('inventory mapping', () => {
+    const real = { ...realFabricEnv, RETAILOPS_AUTH_TOKENS: 'a-long-random-token-0123' };
+
+    it('is none against a real fabric unless configured, and location 1 onHand with the sandbox', () => {
+      expect(loadConfig(real).channels[0]?.inventory).toBeNull();
+      expect(loadConfig({}).channels[0]?.inventory).toEqual({ targets: [{ locationNumber: 1, counter: 'onHand', quantity: 'quantity_available' }], unknownSku: 'report' });
+      expect(loadConfig({ ...real, INVENTORY_MAPPING: '{"targets":[{"locationNumber":7}],"unknownSku":"create"}' }).channels[0]?.inventory).toEqual({
+        targets: [{ locationNumber: 7, counter: 'onHand', quantity: 'quantity_available' }],
+        unknownSku: 'create',
+      });
+    });
+
+    it('refuses a mapping that is not JSON, or not a mapping, naming what is wrong', () => {
+      expect(configError({ INVENTORY_MAPPING: '{targets' }).message).toMatch(/^Invalid environment:\n  - INVENTORY_MAPPING: is not valid JSON/);
+      expect(configError({ INVENTORY_MAPPING: '{"targets":[{"locationNumber":"x"}]}' }).message).toMatch(/Invalid INVENTORY_MAPPING:\n  - targets\.0\.locationNumber: /);
+      expect(configError({ FABRIC_INVENTORY_SHARE: '0' }).message).toMatch(/FABRIC_INVENTORY_SHARE/);
+    });
+
+    it('is per entry in CHANNELS_FILE', () => {
+      const path = channelsFile({
+        channels: [
+          { clientId: 497, channelId: 21, tokens: ['token-of-497-0123456789'], fabric: fabric('t1'), inventory: { targets: [{ locationNumber: 3, counter: 'available' }] } },
+          { clientId: 498, channelId: 22, tokens: ['token-of-498-0123456789'], fabric: fabric('t2') },
+        ],
+      });
+      const [first, second] = loadConfig({ CHANNELS_FILE: path }).channels;
+      expect(first?.inventory?.targets).toEqual([{ locationNumber: 3, counter: 'available', quantity: 'quantity_available' }]);
+      expect(second?.inventory).toBeNull();
+      const bad = channelsFile({ channels: [{ clientId: 497, channelId: 21, tokens: ['token-of-497-0123456789'], fabric: fabric('t1'), inventory: { targets: [{ locationNumber: 3 }, { locationNumber: 3 }] } }] });
+      expect(configError({ CHANNELS_FILE: bad }).message).toMatch(/channels\.0\.inventory\.targets\.1: location 3 counter onHand is targeted twice/);
     });
   });
 

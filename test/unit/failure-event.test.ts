@@ -26,6 +26,15 @@ function fabricAnswer(status: number, errorCode: string | null): FabricError {
 }
 
 describe('workers/failure-event', () => {
+  it('names the skus of an inventory part, at most 100, and no order', () => {
+    const writes = Array.from({ length: 150 }, (_, index) => ({ sku: `S${index}`, locationNumber: 1, counters: { onHand: 1 } }));
+    const event = failureEvent('job-9', data('inventory.push', { pushId: 'p', lane: '0', writes, unknownSku: 'report' }), fabricAnswer(503, null), 8);
+    expect(event).toMatchObject({ action: 'inventory_push', code: 'FABRIC_HTTP_503', httpStatus: 503 });
+    expect(event.associations).toHaveLength(100);
+    expect(event.associations.every((association) => association.type === 'sku')).toBe(true);
+    expect(event.associations[0]).toEqual({ type: 'sku', id: 'S0' });
+  });
+
   it('reports a rejection with its code, message, order and skus, and its diagnostic', () => {
     const error = new ActionRejectedError('ORDER_NOT_CANCELLABLE', 'Order 496 has nothing left to cancel', ['A', 'B'], { statusCode: 'ORDER_SHIPPED' });
     const event = failureEvent('job-7', cancel, error, 1);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toCancelPayload } from '../../ingress/routes/order-cancel.js';
-import { JOB_KINDS, jobDisplayName, jobIdFor, laneRefnum, orderRefnums, queueOf, stableStringify, syncJob, type JobKind } from '../../shared/jobs/contract.js';
+import { JOB_KINDS, jobDisplayName, jobIdFor, jobLane, jobSkus, laneRefnum, orderRefnums, queueOf, stableStringify, syncJob, type JobKind } from '../../shared/jobs/contract.js';
 import { orderCancelRequest } from '../../shared/retailops/seed-requests.js';
 import { seedInput } from './helpers.js';
 
@@ -114,11 +114,13 @@ describe('shared/jobs/contract', () => {
         cancel: 'order_cancel',
         update: 'order_update',
         return: 'order_returned',
+        'order.settle': 'order_settle_payment',
+        'inventory.push': 'inventory_push',
       });
     });
 
     it('puts the kinds about one order in that order lane, and no other', () => {
-      const laned: JobKind[] = ['order.complete', 'order.shipment', 'cancel', 'update', 'return'];
+      const laned: JobKind[] = ['order.complete', 'order.shipment', 'cancel', 'update', 'return', 'order.settle'];
       for (const kind of laned) {
         expect(laneRefnum(kind, { refnum: '496' })).toBe('496');
         expect(orderRefnums(kind, { refnum: '496' })).toEqual(['496']);
@@ -127,6 +129,16 @@ describe('shared/jobs/contract', () => {
       expect(laneRefnum('order.sync', {})).toBeNull();
       // Data read back from Redis that lacks its order leaves no lane to look after.
       expect(laneRefnum('cancel', {})).toBeNull();
+    });
+
+    it('puts an inventory part in its inventory lane, names its skus and no order', () => {
+      const payload = { pushId: 'p', lane: '3', writes: [1, 2, 3, 4].map((n) => ({ sku: `S${n}`, locationNumber: 1, counters: { onHand: n } })), unknownSku: 'report' };
+      expect(jobLane('inventory.push', '497/21', payload)).toEqual({ family: 'inventory', bindingKey: '497/21', id: '3' });
+      expect(jobLane('cancel', '497/21', { refnum: '496' })).toEqual({ family: 'order', bindingKey: '497/21', id: '496' });
+      expect(jobLane('order.ack', '497/21', { refnums: ['1'], retailopsOrderIds: {} })).toBeNull();
+      expect(jobSkus('inventory.push', payload)).toEqual(['S1', 'S2', 'S3', 'S4']);
+      expect(orderRefnums('inventory.push', payload)).toEqual([]);
+      expect(jobDisplayName('inventory.push', { clientId: '497', channelId: '21' }, payload)).toBe('inventory.push 4 skus (S1, S2, S3, …) (client 497, channel 21)');
     });
 
     it('reads the orders of an ack, and none of a sync', () => {

@@ -16,6 +16,10 @@ import {
   ingressRateLimitSubject,
   laneKey,
   laneKeyPattern,
+  inventoryLaneKey,
+  inventoryLaneKeyPattern,
+  inventoryPushKeyPattern,
+  inventoryPushKeys,
   parseEventKey,
   parseInboxKey,
   parseLaneKey,
@@ -99,6 +103,19 @@ describe('key names', () => {
     expect(laneKeyPattern('{r*}')).toBe('{r\\*}:lane:*');
     expect(fabricBudgetKeyPattern(PREFIX)).toBe('{rob}:fabric-rate:*');
     expect(ingressRateLimitKeyPattern(PREFIX)).toBe('{rob}:ratelimit:*');
+    expect(inventoryLaneKeyPattern(PREFIX)).toBe('{rob}:inventory-lane:*');
+    expect(inventoryPushKeyPattern(PREFIX)).toBe('{rob}:inventory-push:*');
+  });
+
+  it('inventory lanes and pushes have families of their own, apart from the order lanes', () => {
+    expect(inventoryLaneKey(PREFIX, '497/21', '3')).toBe('{rob}:inventory-lane:497%2F21:3');
+    expect(parseLaneKey(PREFIX, inventoryLaneKey(PREFIX, 'default', '3'))).toBeNull();
+    expect(inventoryPushKeys(PREFIX, 'p-1')).toEqual({
+      state: '{rob}:inventory-push:p-1:state',
+      done: '{rob}:inventory-push:p-1:done',
+      progress: '{rob}:inventory-push:p-1:progress',
+      outcomes: '{rob}:inventory-push:p-1:outcomes',
+    });
   });
 });
 

@@ -13,7 +13,7 @@ export interface OpenDeps extends OpsDeps {
 }
 
 /**
- * One Redis connection (REDIS_CLUSTER=true: a cluster connection, as the services use), the four queues on it and
+ * One Redis connection (REDIS_CLUSTER=true: a cluster connection, as the services use), the queues on it and
  * the stores. The queues never write queue metadata (skipMetasUpdate): the CLI only changes the jobs it is told to
  * (and the metadata's absence is how it tells a Redis the bridge never ran on, lib/target.ts). `unreachableHint`
  * is added to the error when Redis does not answer.

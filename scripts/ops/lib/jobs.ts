@@ -66,7 +66,7 @@ export interface FoundJob {
 }
 
 /**
- * The job with this id, in `queue` or, without it, in whichever of the four queues holds it. Job ids name their
+ * The job with this id, in `queue` or, without it, in whichever queue holds it. Job ids name their
  * kind and so their queue; an id found in two queues (only possible for hand-made jobs) needs --queue.
  */
 export async function findJob(queues: QueueMap, id: string, queue?: QueueName): Promise<FoundJob> {
