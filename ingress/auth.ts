@@ -1,5 +1,5 @@
-import type { ChannelBinding, Config } from '../shared/config.js';
-import { bindingsForToken } from '../shared/channels.js';
+import type { ChannelBinding } from '../shared/config.js';
+import { bindingsForToken, type ChannelSource } from '../shared/channels.js';
 import { ChannelNotConfiguredError, UnauthorizedError } from './errors.js';
 
 /** Who is calling: the credentials' RetailOPS client, the channel named in the payload, and the binding serving it. */
@@ -19,14 +19,18 @@ export interface PresentedCredentials {
 }
 
 /** True when some binding holds `token`; compares against every configured token, as `authenticate` does. */
-export function isKnownToken(config: Config, token: string): boolean {
-  return bindingsForToken(config, token).length > 0;
+export function isKnownToken(channels: ChannelSource, token: string, now: number = Date.now()): boolean {
+  return bindingsForToken(channels, token, now).length > 0;
 }
 
-export function authenticate(config: Config, credentials: PresentedCredentials): Caller {
+/**
+ * The caller the credentials prove, against the bindings in force: `channels` is the live registry in the ingress
+ * (a reload applies from the next request on), and a rotated-out token counts until its window ends at `now`.
+ */
+export function authenticate(channels: ChannelSource, credentials: PresentedCredentials, now: number = Date.now()): Caller {
   const { token } = credentials;
   if (token === null || token === '') throw new UnauthorizedError('missing credentials (headers.ticket or Authorization: Bearer)');
-  const candidates = bindingsForToken(config, token);
+  const candidates = bindingsForToken(channels, token, now);
   if (candidates.length === 0) throw new UnauthorizedError('invalid credentials');
 
   const forClient =

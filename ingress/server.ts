@@ -4,6 +4,7 @@ import { JobQueues } from '../shared/jobs/producer.js';
 import { closeRedis, openServiceRedis } from '../shared/redis.js';
 import { createMetrics, type Metrics } from '../shared/metrics.js';
 import { FabricClients } from '../shared/fabric/clients.js';
+import type { ChannelSource } from '../shared/channels.js';
 import { buildIngressApp } from './app.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from 'pino';
@@ -13,8 +14,16 @@ export interface RunningIngress {
   close(): Promise<void>;
 }
 
-/** Creates the connections, builds the app, listens; `close` undoes it in reverse order. */
-export async function startIngress(config: Config, logger: Logger, metrics: Metrics = createMetrics()): Promise<RunningIngress> {
+/**
+ * Creates the connections, builds the app, listens; `close` undoes it in reverse order. `channels` is where the
+ * bindings are read at each request: the process's ChannelRegistry, so that a reload applies (default: those at start).
+ */
+export async function startIngress(
+  config: Config,
+  logger: Logger,
+  metrics: Metrics = createMetrics(),
+  channels: ChannelSource = config,
+): Promise<RunningIngress> {
   // BullMQ checks the server version when a Queue is made; without an offline queue that needs a ready connection.
   // A Redis that never answers is a configuration mistake at start: fail with one line rather than wait for ever.
   const redis = await openServiceRedis(config.redisUrl, 'producer', logger, 'ingress', config.redisCluster);
@@ -22,9 +31,9 @@ export async function startIngress(config: Config, logger: Logger, metrics: Metr
   const events = new EventStore(redis, { prefix: config.queuePrefix, ...config.events }, logger, metrics);
   const inbox = new InboxStore(redis, config.queuePrefix);
   // The workers' per-binding fabric clients (token, breaker, the shared call budget), for re-fetches only.
-  const fabricClients = new FabricClients(config, logger, redis, metrics);
+  const fabricClients = new FabricClients(config, logger, redis, metrics, channels);
   const fabric = (bindingKey: string) => fabricClients.for(bindingKey);
-  const app = buildIngressApp({ config, redis, queues, events, inbox, metrics, fabric }, logger);
+  const app = buildIngressApp({ config, channels, redis, queues, events, inbox, metrics, fabric }, logger);
   let url: string;
   try {
     url = await app.listen({ host: config.host, port: config.port });

@@ -62,7 +62,7 @@ export function registerWebhook<S extends z.ZodType>(app: FastifyInstance, deps:
     ...(route.bodyLimit === undefined ? {} : { bodyLimit: route.bodyLimit }),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const raw = route.method === 'GET' ? request.query : request.body;
-      const caller = authenticate(deps.config, (route.credentials ?? presentedCredentials)(request, raw));
+      const caller = authenticate(deps.channels, (route.credentials ?? presentedCredentials)(request, raw));
       const parsed = route.schema.safeParse(raw ?? {});
       if (!parsed.success) throw validationError(issuesOf(parsed.error));
       if (deps.redis.status !== 'ready') throw new QueueUnavailableError('the job queue is unreachable, retry later');
@@ -99,7 +99,7 @@ export function registerWebhook<S extends z.ZodType>(app: FastifyInstance, deps:
 function refuseWrongBearer(deps: IngressDeps) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const bearer = bearerToken(request);
-    if (bearer === null || isKnownToken(deps.config, bearer)) return;
+    if (bearer === null || isKnownToken(deps.channels, bearer)) return;
     reply.header('connection', 'close');
     throw new UnauthorizedError('invalid credentials');
   };

@@ -1,10 +1,14 @@
 // `npm start`: the whole stack on embedded defaults. Redis from REDIS_URL or a redis-server child (data in
 // .data/redis), fabric from FABRIC_* or the local sandbox, then workers and the ingress in this process.
-// SIGINT, SIGTERM, SIGHUP, or the death of the process that started it (npm's shell) stop everything in reverse
-// order; a failed start stops what it had started and says in one line which variable to change.
+// SIGINT, SIGTERM, or the death of the process that started it (npm's shell) stop everything in reverse order; a
+// failed start stops what it had started and says in one line which variable to change. SIGHUP reloads CHANNELS_FILE,
+// as it does in `npm run ingress` and `npm run worker`: a closed terminal still stops everything, since the shell it
+// kills is this process's parent.
 import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
 import { loadConfig, SANDBOX_TEST_TOKEN, withOverrides, type Config } from '../shared/config.js';
+import { ChannelRegistry } from '../shared/channel-registry.js';
+import { reloadChannelsOnSignal } from '../shared/channel-reload.js';
 import { buildLoggerOptions } from '../shared/logger.js';
 import { createMetrics } from '../shared/metrics.js';
 import { redisUrlForLog } from '../shared/redis.js';
@@ -129,7 +133,10 @@ async function main(): Promise<void> {
   };
 
   // Installed before anything starts, so that a signal during start stops what has started so far.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(signal));
+  // One registry for the in-process workers and ingress: one reload serves both.
+  const channels = ChannelRegistry.fromConfig(config);
+  reloadChannelsOnSignal(channels, logger);
   // `npm start` runs `sh -c` and signals only that shell: a SIGTERM to npm kills the shell and never reaches this
   // process. The shell's death shows here as a new parent (init or a subreaper), so it stops everything all the same.
   const parent = process.ppid;
@@ -157,9 +164,9 @@ async function main(): Promise<void> {
     }
     // One process, one metrics registry: the ingress's /metrics shows the workers' figures too.
     const metrics = createMetrics();
-    const workers = await startWorkers(config, logger.child({ component: 'worker' }), metrics);
+    const workers = await startWorkers(config, logger.child({ component: 'worker' }), metrics, channels);
     stops.unshift(() => workers.close());
-    const ingress = await startIngress(config, logger.child({ component: 'ingress' }), metrics).catch((error: unknown) => {
+    const ingress = await startIngress(config, logger.child({ component: 'ingress' }), metrics, channels).catch((error: unknown) => {
       throw explainListenError(error, 'PORT', config.port);
     });
     stops.unshift(ingress.close);

@@ -65,16 +65,31 @@ export const fabricSettingsSchema = z.object({
 });
 export type FabricSettings = z.infer<typeof fabricSettingsSchema>;
 
+const previousTokenSchema = z.object({
+  token: z.string().min(MIN_TOKEN_LENGTH, `tokens must be at least ${MIN_TOKEN_LENGTH} characters`),
+  validUntil: z.iso.datetime({ offset: true, error: 'must be an ISO date-time with its offset, e.g. 2025-06-01T12:00:00Z' }),
+});
+
 const channelEntrySchema = z.object({
   clientId: retailopsId.describe('RetailOPS client id'),
   channelId: retailopsId.describe('RetailOPS channel id'),
   tokens: z.array(z.string().min(MIN_TOKEN_LENGTH, `tokens must be at least ${MIN_TOKEN_LENGTH} characters`)).min(1),
+  /**
+   * Tokens rotated out, each still accepted until its own `validUntil` (absolute, so every process and every restart
+   * agrees on when it ends); one dropped without an entry here stops working at the reload.
+   */
+  previousTokens: z.array(previousTokenSchema).default([]),
   fabric: fabricSettingsSchema,
   /** Which RetailOPS quantity sets which fabric counter where (shared/inventory/mapping.ts); absent: no inventory push. */
   inventory: inventoryMappingSchema.optional(),
 });
 
 export const channelsFileSchema = z.object({ channels: z.array(channelEntrySchema).min(1) });
+
+export interface PreviousToken {
+  readonly token: string;
+  readonly validUntilMs: number;
+}
 
 /**
  * One RetailOPS channel this service serves. `clientId`/`channelId` are null in single-channel mode when they are
@@ -85,6 +100,8 @@ export interface ChannelBinding {
   readonly clientId: string | null;
   readonly channelId: string | null;
   readonly tokens: readonly string[];
+  /** Rotated-out tokens, each accepted until validUntilMs (epoch ms), checked at request time (shared/channels.ts). */
+  readonly previousTokens: readonly PreviousToken[];
   readonly fabric: FabricSettings;
   /** null: inventory_push is not configured for this channel (answered with a warning, nothing sent to fabric). */
   readonly inventory: InventoryMapping | null;
@@ -155,6 +172,9 @@ export const envSchema = z.object({
   INVENTORY_JOB_SKUS: positiveInt.max(5000).default(250),
   INVENTORY_BODY_LIMIT_BYTES: positiveInt.default(32 * 1024 * 1024),
   FABRIC_INVENTORY_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  FABRIC_BUDGET_MAX_WAIT_MS: z.coerce.number().int().min(0).default(1000),
+  TENANT_BURST_CALLS: z.coerce.number().int().min(0).default(1000),
+  TENANT_BURST_WINDOW_MS: positiveInt.default(10_000),
 });
 
 export interface Config {
@@ -178,13 +198,23 @@ export interface Config {
   readonly fabricBreaker: { readonly threshold: number; readonly cooldownMs: number };
   /** Calls per second to one fabric tenant, across all workers (0: no limit). */
   readonly fabricRateLimitPerSecond: number;
+  /** A job whose tenant's budget has no slot for it within this gives its worker slot back until then (workers/admission.ts). */
+  readonly fabricBudgetMaxWaitMs: number;
+  /**
+   * A binding whose jobs of one window would make more fabric calls than this is in a burst: its further jobs wait
+   * behind everyone else's (shared/jobs/burst-meter.ts; calls 0: off).
+   */
+  readonly tenantBurst: { readonly calls: number; readonly windowMs: number };
   /**
    * Inventory pushes: how many lanes a binding's skus are spread over, how many writes a job holds, the push route's
    * body limit, and the share of each tenant's call budget inventory writes may use (the rest stays the orders').
    */
   readonly inventory: { readonly lanes: number; readonly jobSkus: number; readonly bodyLimitBytes: number; readonly budgetShare: number };
+  /** The bindings read at start; the live set, which a reload changes, is shared/channel-registry.ts's. */
   readonly channels: readonly ChannelBinding[];
   readonly multiChannel: boolean;
+  /** CHANNELS_FILE, read again on each reload; null in single-channel mode (nothing to reload). */
+  readonly channelsFile: string | null;
   readonly bodyLimitBytes: number;
   /**
    * How long a client may take: headers must arrive within headersMs, the whole request within requestMs (Node answers
@@ -264,12 +294,25 @@ export function sandboxFabricSettings(sandboxUrl: string, channelId: string): Fa
   };
 }
 
-function loadChannelsFile(path: string): ChannelBinding[] {
+/**
+ * Reads and validates CHANNELS_FILE: at start (loadConfig) and at each reload (shared/channel-registry.ts). Throws a
+ * ConfigError that never quotes the file's text: it holds tokens and secrets.
+ */
+export function loadChannelsFile(path: string): ChannelBinding[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    // fs errors name the path and the cause (ENOENT, EACCES), never the content.
+    throw new ConfigError(`CHANNELS_FILE ${path} cannot be read as JSON: ${(error as Error).message}`);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`CHANNELS_FILE ${path} cannot be read as JSON: ${(error as Error).message}`);
+    // JSON.parse's message may quote the text around the fault, a token included: give its position only.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new ConfigError(`CHANNELS_FILE ${path} cannot be read as JSON: not valid JSON${position === undefined ? '' : ` (at ${lineAndColumn(text, Number(position))})`}`);
   }
   const parsed = channelsFileSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(formatIssues(`CHANNELS_FILE ${path}`, parsed.error));
@@ -278,8 +321,21 @@ function loadChannelsFile(path: string): ChannelBinding[] {
     const key = bindingKeyOf(entry.clientId, entry.channelId);
     if (seen.has(key)) throw new ConfigError(`CHANNELS_FILE ${path}: client ${entry.clientId} channel ${entry.channelId} is listed twice`);
     seen.add(key);
-    return { key, clientId: entry.clientId, channelId: entry.channelId, tokens: entry.tokens, fabric: entry.fabric, inventory: entry.inventory ?? null };
+    return {
+      key,
+      clientId: entry.clientId,
+      channelId: entry.channelId,
+      tokens: entry.tokens,
+      previousTokens: entry.previousTokens.map(({ token, validUntil }) => ({ token, validUntilMs: Date.parse(validUntil) })),
+      fabric: entry.fabric,
+      inventory: entry.inventory ?? null,
+    };
   });
+}
+
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `line ${before.length} column ${(before.at(-1)?.length ?? 0) + 1}`;
 }
 
 /** Unambiguous for any ids: each part is URI-encoded, so the '/' between them cannot occur inside one. */
@@ -324,6 +380,7 @@ function singleChannel(env: Env, useSandbox: boolean): ChannelBinding {
     clientId: env.RETAILOPS_CLIENT_ID ?? null,
     channelId: env.RETAILOPS_CHANNEL_ID ?? null,
     tokens,
+    previousTokens: [],
     fabric,
     inventory: env.INVENTORY_MAPPING === undefined ? (useSandbox ? SANDBOX_INVENTORY_MAPPING : null) : parseInventoryMapping(env.INVENTORY_MAPPING),
   };
@@ -380,6 +437,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     fabricTimeoutMs: env.FABRIC_TIMEOUT_MS,
     fabricBreaker: { threshold: env.FABRIC_BREAKER_THRESHOLD, cooldownMs: env.FABRIC_BREAKER_COOLDOWN_MS },
     fabricRateLimitPerSecond: env.FABRIC_RATE_LIMIT_PER_SECOND,
+    fabricBudgetMaxWaitMs: env.FABRIC_BUDGET_MAX_WAIT_MS,
+    tenantBurst: { calls: env.TENANT_BURST_CALLS, windowMs: env.TENANT_BURST_WINDOW_MS },
     inventory: {
       lanes: env.INVENTORY_LANES,
       jobSkus: env.INVENTORY_JOB_SKUS,
@@ -388,6 +447,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     channels,
     multiChannel,
+    channelsFile: env.CHANNELS_FILE ?? null,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     timeouts: { headersMs: env.HEADERS_TIMEOUT_MS, requestMs: env.REQUEST_TIMEOUT_MS, keepAliveMs: env.KEEP_ALIVE_TIMEOUT_MS },
     protection: {

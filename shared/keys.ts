@@ -212,6 +212,27 @@ export function fabricBudgetKeyPattern(prefix: string): string {
   return `${globEscape(`${prefix}:${FABRIC_BUDGET}:`)}*`;
 }
 
+// A fabric tenant's circuit breaker, shared by every process (shared/fabric/breaker-store.ts): a hash of its state,
+// failure count, opening time and probe; none while the circuit is closed with no failure counted. Hashed like the
+// budget's.
+
+const FABRIC_BREAKER = 'fabric-breaker';
+
+export function fabricBreakerKey(prefix: string, tenant: string): string {
+  return `${prefix}:${FABRIC_BREAKER}:${createHash('sha256').update(tenant).digest('hex').slice(0, 16)}`;
+}
+
+export function fabricBreakerKeyPattern(prefix: string): string {
+  return `${globEscape(`${prefix}:${FABRIC_BREAKER}:`)}*`;
+}
+
+// A job given back to the queue until its admission slot in its tenant's budget (workers/admission.ts): the slot it
+// reserved, so that it runs then without reserving again. Job ids are BullMQ's and hold no ':'.
+
+export function admissionKey(prefix: string, jobId: string): string {
+  return `${prefix}:admitted:${jobId}`;
+}
+
 // The ingress rate limit's counters. @fastify/rate-limit writes them as its nameSpace followed by the subject its
 // keyGenerator returns (ingress/protection.ts), so this module names both halves and the plugin joins them. The
 // subject is not URI-encoded (an earlier deploy's counters would not be found), and nothing reads it back.

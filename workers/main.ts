@@ -1,6 +1,8 @@
 import closeWithGrace from 'close-with-grace';
 import { explainListenError, fallbackLogger, logStartupFailure } from '../shared/startup.js';
 import { loadConfig } from '../shared/config.js';
+import { ChannelRegistry } from '../shared/channel-registry.js';
+import { reloadChannelsOnSignal } from '../shared/channel-reload.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { startHealthServer } from './health-server.js';
 import { startWorkers } from './start-workers.js';
@@ -10,7 +12,10 @@ let logger: Logger = fallbackLogger('worker');
 async function main(): Promise<void> {
   const config = loadConfig();
   logger = createLogger(config.logLevel, 'worker');
-  const running = await startWorkers(config, logger);
+  // SIGHUP reloads CHANNELS_FILE (fabric clients and the order sync schedule follow) rather than stopping.
+  const channels = ChannelRegistry.fromConfig(config);
+  reloadChannelsOnSignal(channels, logger);
+  const running = await startWorkers(config, logger, undefined, channels);
   let health: Awaited<ReturnType<typeof startHealthServer>> | null = null;
   try {
     health = config.metricsPort === null ? null : await startHealthServer(running, config.host, config.metricsPort, logger);
@@ -20,7 +25,7 @@ async function main(): Promise<void> {
   }
   if (health) logger.info({ port: config.metricsPort }, 'worker metrics and health on /metrics, /healthz, /readyz');
   // The workers bound their own shutdown (SHUTDOWN_TIMEOUT_MS); close-with-grace's delay is only a last resort.
-  closeWithGrace({ delay: config.shutdownTimeoutMs + 5000, logger }, async ({ err, signal }) => {
+  closeWithGrace({ delay: config.shutdownTimeoutMs + 5000, logger, skip: ['SIGHUP'] }, async ({ err, signal }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down: finishing active jobs');
     health?.close();

@@ -16,6 +16,7 @@ import { classifyFailure, currentAttempt } from './failure-policy.js';
 import type { HandlerContext, HandlerResult, JobHandler } from './handler-context.js';
 import { HANDLERS } from './handler-table.js';
 import { jobLockFence, LockLostError } from './job-lock.js';
+import type { TenantAdmission } from './admission.js';
 
 export interface ProcessorDeps {
   readonly config: Config;
@@ -24,6 +25,8 @@ export interface ProcessorDeps {
   readonly inbox: InboxStore;
   readonly inventoryPushes: InventoryPushTracker;
   readonly lanes: OrderLanes;
+  /** Each job's slot in its tenant's call budget, before it runs (admission.ts). */
+  readonly admission: TenantAdmission;
   /** For the job-lock fence (workers/job-lock.ts). */
   readonly redis: RedisClient;
   /** Whether a job can still run (waiting, delayed, active): a lane head that cannot is dropped. */
@@ -49,7 +52,8 @@ interface Attempt {
 }
 
 /**
- * Runs one job: parses its data, waits for its order's turn, calls its handler, and acts on what failure-policy.ts
+ * Runs one job: parses its data, waits for its order's turn and for its admission to its tenant's call budget (a far
+ * slot gives the worker slot back), calls its handler, and acts on what failure-policy.ts
  * makes of a failure. A permanent failure, or a transient one on the last attempt, stores a failure event for
  * RetailOPS. A job taken back from lost workers more than WORKER_MAX_STALLS times fails for good before it runs
  * (JOB_STALLED). An attempt that finds it no longer holds the job (job-lock.ts) stops there: no change to fabric, no
@@ -61,6 +65,7 @@ export function buildProcessor(deps: ProcessorDeps) {
     // requestId ties the job's lines to the webhook that created it.
     const logger = deps.logger.child({ jobId: job.id, requestId: data.meta.requestId, queue: job.queueName, kind: data.kind, attempt: currentAttempt(job) });
     await waitTurn(deps, job, data, token);
+    await deps.admission.admit(job, data, token);
     const attempt: Attempt = { job, token, data, logger, holdsJob: jobLockFence(deps.redis, job, token, signal), started: 0, fabricCalls: 0 };
     // Outside the failure policy: a binding this process does not know is a fault of its setup, not of the job.
     const context = handlerContext(deps, attempt);

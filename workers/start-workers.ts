@@ -5,13 +5,16 @@ import type { Config } from '../shared/config.js';
 import { EVENT_CODES } from '../shared/events/codes.js';
 import { EventStore } from '../shared/events/store.js';
 import { FabricClients } from '../shared/fabric/clients.js';
+import { ChannelRegistry } from '../shared/channel-registry.js';
 import { InboxStore } from '../shared/inbox/store.js';
 import { BULLMQ_MAX_STALLED_COUNT, forgetStalls } from '../shared/jobs/stalls.js';
 import { OrderLanes, type JobLiveness } from '../shared/order-lanes.js';
-import { QUEUE_NAMES, jobLane, queueOf, syncJob, type JobData } from '../shared/jobs/contract.js';
+import { QUEUE_NAMES, jobLane, queueOf, type JobData } from '../shared/jobs/contract.js';
 import { closeRedis, distinctErrorLogger, openServiceRedis, type RedisClient } from '../shared/redis.js';
 import { backoffDelay, failedForGood } from './failure-policy.js';
 import { buildProcessor } from './process-job.js';
+import { scheduleOrderSync } from './order-sync-schedule.js';
+import { TenantAdmission } from './admission.js';
 import { InventoryPushTracker } from '../shared/inventory/push-tracker.js';
 import { endPushPart, type PushSummaryDeps } from './inventory/push-summary.js';
 
@@ -32,7 +35,13 @@ export interface RunningWorkers {
  * One BullMQ Worker per queue in WORKER_QUEUES, sharing a processor; plus, when this process serves the order
  * queue, the repeatable order sync of every channel binding.
  */
-export async function startWorkers(config: Config, logger: Logger, metrics: Metrics = createMetrics()): Promise<RunningWorkers> {
+export async function startWorkers(
+  config: Config,
+  logger: Logger,
+  metrics: Metrics = createMetrics(),
+  // The process's live bindings (a reload changes them): fabric clients and the order sync schedule follow them.
+  channels: ChannelRegistry = ChannelRegistry.fromConfig(config),
+): Promise<RunningWorkers> {
   // Only the first connection is bounded: once running, the workers wait for Redis for ever (an outage is survived).
   const redis = await openServiceRedis(config.redisUrl, 'worker', logger, 'worker', config.redisCluster);
   const events = new EventStore(redis, { prefix: config.queuePrefix, ...config.events }, logger, metrics);
@@ -50,8 +59,9 @@ export async function startWorkers(config: Config, logger: Logger, metrics: Metr
     const state = await readers.get(queue)?.getJobState(jobId);
     return state !== undefined && state !== 'completed' && state !== 'failed' && state !== 'unknown';
   };
-  const fabricClients = new FabricClients(config, logger, redis, metrics);
-  const deps = { config, fabricClients, events, inbox, inventoryPushes, lanes, isLive, logger, metrics, redis };
+  const fabricClients = new FabricClients(config, logger, redis, metrics, channels);
+  const admission = new TenantAdmission(redis, config, channels, metrics);
+  const deps = { config, fabricClients, events, inbox, inventoryPushes, lanes, admission, isLive, logger, metrics, redis };
   const processor = buildProcessor(deps);
   const backoff = { baseMs: config.jobs.backoffMs, maxMs: config.jobs.backoffMaxMs };
 
@@ -99,7 +109,9 @@ export async function startWorkers(config: Config, logger: Logger, metrics: Metr
     return worker;
   });
 
-  if (config.worker.queues.includes(queueOf('order.sync'))) await scheduleOrderSync(config, redis, logger);
+  const stopSyncSchedule = config.worker.queues.includes(queueOf('order.sync'))
+    ? await scheduleOrderSync(config, channels, redis, logger)
+    : async () => undefined;
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   logger.info({ queues: config.worker.queues, concurrency: config.worker.concurrency }, 'workers running');
 
@@ -109,6 +121,7 @@ export async function startWorkers(config: Config, logger: Logger, metrics: Metr
     redis,
     metrics,
     close: async (timeoutMs = config.shutdownTimeoutMs) => {
+      await stopSyncSchedule();
       const graceful = Promise.all(workers.map((worker) => worker.close()));
       let timer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([
@@ -135,28 +148,4 @@ function endFailedPushPart(deps: PushSummaryDeps & { readonly logger: Logger }, 
   endPushPart(deps, pushId, job.id).catch((error: unknown) => {
     deps.logger.warn({ err: error, jobId: job.id, pushId }, 'inventory push summary not reported: its unknown and refused skus reach RetailOPS only in this log');
   });
-}
-
-async function scheduleOrderSync(config: Config, redis: RedisClient, logger: Logger): Promise<void> {
-  const name = queueOf('order.sync');
-  const queue = new Queue(name, { connection: redis, prefix: config.queuePrefix });
-  // Without a listener BullMQ writes each connection error to the console, outside the JSON log.
-  queue.on('error', (error) => logger.debug({ err: error, queue: name }, 'order sync scheduler error'));
-  try {
-    for (const binding of config.channels) {
-      // No webhook asked for it: the binding's own ids, and a request id that says where the job came from.
-      const { key, data, options } = syncJob({
-        clientId: binding.clientId ?? 'default',
-        channelId: binding.channelId ?? 'default',
-        bindingKey: binding.key,
-        requestId: `schedule-${binding.key}`,
-        receivedAt: new Date().toISOString(),
-        sourceAction: null,
-      });
-      await queue.upsertJobScheduler(key, { every: config.orderSync.intervalMs }, { name: data.kind, data, opts: options });
-    }
-    logger.info({ everyMs: config.orderSync.intervalMs, bindings: config.channels.length }, 'order sync scheduled');
-  } finally {
-    await queue.close();
-  }
 }

@@ -5,6 +5,8 @@ import type { IngressDeps } from '../context.js';
 
 /** GET /metrics (Prometheus text) and the request and deduplication counters behind it. */
 export function registerMetrics(app: FastifyInstance, deps: IngressDeps, metrics: Metrics): void {
+  /** The bindings the last scrape reported: one a reload removed loses its series rather than keep its last values. */
+  let reported: readonly string[] = [];
   deps.queues.onDeduplicated(({ queue }) => metrics.webhooksDeduplicated.inc({ queue }));
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -17,8 +19,15 @@ export function registerMetrics(app: FastifyInstance, deps: IngressDeps, metrics
     if (deps.redis.status === 'ready') {
       await collectQueueMetrics(metrics, deps.redis, deps.queues.all());
       await collectEventMetrics(metrics, deps.redis, deps.config.queuePrefix);
-      await collectInboxMetrics(metrics, deps.inbox, deps.config.channels.map((binding) => binding.key));
+      const bindings = deps.channels.channels.map((binding) => binding.key);
+      for (const gone of reported.filter((key) => !bindings.includes(key))) forgetBinding(metrics, gone);
+      reported = bindings;
+      await collectInboxMetrics(metrics, deps.inbox, bindings);
     }
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+}
+
+function forgetBinding(metrics: Metrics, binding: string): void {
+  for (const gauge of [metrics.inboxPending, metrics.inboxOldestPendingAge, metrics.orderSyncLastSuccess]) gauge.remove({ binding });
 }

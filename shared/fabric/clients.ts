@@ -1,7 +1,8 @@
-import type { Config } from '../config.js';
-import { bindingByKey } from '../channels.js';
+import type { ChannelBinding, Config, FabricSettings } from '../config.js';
+import { BindingNotConfiguredError, bindingByKey, type ChannelSource } from '../channels.js';
 import type { RedisClient } from '../redis.js';
 import { CircuitBreaker } from './circuit-breaker.js';
+import { fabricBreakerKey } from '../keys.js';
 import { FabricRateLimiter } from './rate-limiter.js';
 import { fabricBudgetKey } from '../keys.js';
 import { FabricClient } from './client.js';
@@ -9,15 +10,23 @@ import { createHttpTransport } from './http.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 
+/** The fabric tenant a binding calls: its budget, breaker and admission schedule are this tenant's, shared by bindings. */
+export function tenantOf(settings: FabricSettings): string {
+  return `${settings.baseUrl} tenant ${settings.tenantId}`;
+}
+
 /**
  * One fabric client (and so one cached token) per channel binding, made on first use; one circuit breaker per
- * fabric tenant, shared by the bindings that use it; one call budget per tenant, shared through RedisClient by every
- * worker process (FABRIC_RATE_LIMIT_PER_SECOND).
+ * fabric tenant, shared by the bindings that use it and, through Redis, by every process; one call budget per
+ * tenant, shared through RedisClient by every worker process (FABRIC_RATE_LIMIT_PER_SECOND).
  */
 export class FabricClients {
   readonly #config: Config;
   readonly #logger: Logger;
-  readonly #clients = new Map<string, FabricClient>();
+  /** Where bindings are looked up, at each call: the live ChannelRegistry in a service (default: those at start). */
+  readonly #channels: ChannelSource;
+  /** By binding object: a reload that changes or removes a binding leaves its old client to the garbage collector. */
+  readonly #clients = new WeakMap<ChannelBinding, FabricClient>();
   readonly #breakers = new Map<string, CircuitBreaker>();
   /** One keep-alive connection pool for every binding: undici pools per origin within it. */
   readonly #http = createHttpTransport();
@@ -25,19 +34,20 @@ export class FabricClients {
   readonly #metrics: Metrics | undefined;
   readonly #redis: RedisClient;
 
-  constructor(config: Config, logger: Logger, redis: RedisClient, metrics?: Metrics) {
+  constructor(config: Config, logger: Logger, redis: RedisClient, metrics?: Metrics, channels: ChannelSource = config) {
     this.#config = config;
+    this.#channels = channels;
     this.#logger = logger;
     this.#redis = redis;
     this.#metrics = metrics;
   }
 
   for(bindingKey: string): FabricClient {
-    let client = this.#clients.get(bindingKey);
+    const binding = bindingByKey(this.#channels, bindingKey);
+    if (!binding) throw new BindingNotConfiguredError(bindingKey);
+    let client = this.#clients.get(binding);
     if (!client) {
-      const binding = bindingByKey(this.#config, bindingKey);
-      if (!binding) throw new Error(`no channel binding "${bindingKey}" is configured`);
-      const tenant = `${binding.fabric.baseUrl} tenant ${binding.fabric.tenantId}`;
+      const tenant = tenantOf(binding.fabric);
       // Metrics name the tenant by its fabric tenant id alone: what an operator knows it by; a URL is noise, and may
       // carry credentials.
       const label = { tenant: binding.fabric.tenantId };
@@ -50,6 +60,9 @@ export class FabricClients {
           ...this.#config.fabricBreaker,
           logger: this.#logger,
           onStateChange: (state) => this.#metrics?.circuitState.set(label, states[state]),
+          // One circuit per tenant for the whole deployment; a probe may take up to FABRIC_TIMEOUT_MS per request.
+          shared: { redis: this.#redis, key: fabricBreakerKey(this.#config.queuePrefix, tenant) },
+          callTimeoutMs: this.#config.fabricTimeoutMs,
         });
         this.#breakers.set(tenant, breaker);
       }
@@ -71,7 +84,7 @@ export class FabricClients {
             }
           : {}),
       });
-      this.#clients.set(bindingKey, client);
+      this.#clients.set(binding, client);
     }
     return client;
   }
@@ -104,6 +117,8 @@ export class FabricClients {
 
   /** Closes the connection pool; `abandon` cuts off calls still in flight (their jobs are retried as stalled). */
   async close(abandon = false): Promise<void> {
+    // Their refresh timers, which keep each process's view of the shared circuits current.
+    for (const breaker of this.#breakers.values()) breaker.close();
     await this.#http.close(abandon);
   }
 }

@@ -100,6 +100,11 @@ interface JobKindSpec<S extends z.ZodType> {
   readonly lane?: (payload: z.output<S>) => string;
   /** The skus a job of this kind acts on, as its failure event names them. */
   readonly skus?: (payload: z.output<S>) => readonly string[];
+  /**
+   * The fabric calls a job of this kind is expected to make (default 2: a read of the order and one change), for its
+   * admission to the tenant's call budget (workers/admission.ts). An estimate: the budget itself still counts each call.
+   */
+  readonly calls?: (payload: z.output<S>) => number;
   /** Job options of this kind that differ from the queue's defaults (shared/jobs/producer.ts, defaultJobOptions). */
   readonly options?: JobsOptions;
 }
@@ -121,9 +126,11 @@ export const JOB_KINDS = {
     // short history, and nothing kept of the successful runs.
     options: { removeOnComplete: true, removeOnFail: 100, attempts: 3 },
   }),
-  'order.ack': kind({ queue: 'order', payload: ackPayloadSchema, action: 'order_ack', orders: (payload) => payload.refnums }),
-  'order.complete': kind({ queue: 'order', payload: completePayloadSchema, action: 'order_complete', order: ofRefnum }),
-  'order.shipment': kind({ queue: 'order', payload: shipmentPayloadSchema, action: 'order_shipment_submit', order: ofRefnum }),
+  // One update-attributes call per order acknowledged.
+  'order.ack': kind({ queue: 'order', payload: ackPayloadSchema, action: 'order_ack', orders: (payload) => payload.refnums, calls: (payload) => payload.refnums.length }),
+  // The order, its shipments, one shipment per package, and a cancel of what was not shipped.
+  'order.complete': kind({ queue: 'order', payload: completePayloadSchema, action: 'order_complete', order: ofRefnum, calls: (payload) => 3 + payload.packages.length }),
+  'order.shipment': kind({ queue: 'order', payload: shipmentPayloadSchema, action: 'order_shipment_submit', order: ofRefnum, calls: (payload) => 2 + payload.packages.length }),
   cancel: kind({ queue: 'cancel', payload: cancelPayloadSchema, action: 'order_cancel', order: ofRefnum }),
   update: kind({ queue: 'update', payload: updatePayloadSchema, action: 'order_update', order: ofRefnum }),
   return: kind({ queue: 'return', payload: returnPayloadSchema, action: 'order_returned', order: ofRefnum }),
@@ -135,6 +142,8 @@ export const JOB_KINDS = {
     action: 'inventory_push',
     lane: (payload) => payload.lane,
     skus: (payload) => payload.writes.map((write) => write.sku),
+    // One find-and-update per write (its share of the budget: workers/admission.ts).
+    calls: (payload) => payload.writes.length,
     // Each push has its own job ids (a later push of the same quantities must apply again), so nothing needs keeping
     // for deduplication; a full catalogue an hour is a lot of job data to hold for a day.
     options: { removeOnComplete: { age: 3600 } },
@@ -177,6 +186,12 @@ export function jobLane(kind: JobKind, bindingKey: string, payload: unknown): La
   if (refnum !== null) return { family: 'order', bindingKey, id: refnum };
   const own = specOf(kind)?.lane?.(payload);
   return typeof own === 'string' ? { family: 'inventory', bindingKey, id: own } : null;
+}
+
+/** The fabric calls a job is expected to make (JobKindSpec.calls). */
+export function jobCalls(kind: JobKind, payload: unknown): number {
+  const calls = specOf(kind)?.calls?.(payload);
+  return typeof calls === 'number' && calls > 0 ? calls : 2;
 }
 
 /** The skus a job acts on (inventory), for its failure event; [] for kinds that name orders instead. */

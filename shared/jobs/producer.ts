@@ -6,9 +6,10 @@ import type { Logger } from '../logger.js';
 import type { Config } from '../config.js';
 import { randomUUID } from 'node:crypto';
 import { OrderLanes } from '../order-lanes.js';
+import { BURST_PRIORITY, BurstMeter } from './burst-meter.js';
 import type { InventoryChunk } from '../inventory/split-push.js';
 import { InventoryPushTracker } from '../inventory/push-tracker.js';
-import { JOB_KINDS, QUEUE_NAMES, jobDisplayName, jobIdFor, jobLane, queueOf, syncJob, type JobData, type JobKind, type JobMeta, type JobPayload, type QueueName } from './contract.js';
+import { JOB_KINDS, QUEUE_NAMES, jobCalls, jobDisplayName, jobIdFor, jobLane, queueOf, syncJob, type JobData, type JobKind, type JobMeta, type JobPayload, type QueueName } from './contract.js';
 
 export function defaultJobOptions(config: Config): DefaultJobOptions {
   return {
@@ -32,6 +33,7 @@ export class JobQueues {
 
   readonly #lanes: OrderLanes;
   readonly #pushes: InventoryPushTracker;
+  readonly #bursts: BurstMeter;
   readonly #redis: RedisClient;
   readonly #logger: Logger;
   readonly #deduplicatedListeners: DeduplicatedListener[] = [];
@@ -40,6 +42,7 @@ export class JobQueues {
     this.#redis = connection;
     this.#logger = logger;
     this.#lanes = new OrderLanes(connection, config.queuePrefix);
+    this.#bursts = new BurstMeter(config.tenantBurst.calls, config.tenantBurst.windowMs);
     this.#pushes = new InventoryPushTracker(connection, config.queuePrefix, Math.max(config.dedupWindowSeconds, config.failedRetentionSeconds));
     this.#queues = new Map(
       QUEUE_NAMES.map((name) => {
@@ -79,7 +82,7 @@ export class JobQueues {
     const queue = this.queue(name);
     const data: JobData<K> = { kind, meta, payload };
     const wanted = jobIdFor(kind, meta.clientId, meta.channelId, payload);
-    const job = await queue.add(jobDisplayName(kind, meta, payload), data, { jobId: wanted });
+    const job = await queue.add(jobDisplayName(kind, meta, payload), data, { jobId: wanted, ...this.#burstOptions(meta, jobCalls(kind, payload)) });
     const jobId = job.id ?? wanted;
     // BullMQ answers a duplicate id with a Job built locally, as for a new one; only the stored creation time tells
     // them apart (ours is this call's Date.now()). Two identical webhooks in the same millisecond both read as new.
@@ -108,12 +111,18 @@ export class JobQueues {
       const payload: JobPayload<'inventory.push'> = { pushId, lane: chunk.lane, writes: chunk.writes, unknownSku };
       const data: JobData<'inventory.push'> = { kind: 'inventory.push', meta, payload };
       const jobId = jobIdFor('inventory.push', meta.clientId, meta.channelId, payload);
-      return { name: jobDisplayName('inventory.push', meta, payload), data, opts: { ...JOB_KINDS['inventory.push'].options, jobId }, lane: chunk.lane };
+      const opts = { ...JOB_KINDS['inventory.push'].options, jobId, ...this.#burstOptions(meta, chunk.writes.length) };
+      return { name: jobDisplayName('inventory.push', meta, payload), data, opts, lane: chunk.lane };
     });
     await this.#pushes.start(pushId, jobs.length, { clientId: meta.clientId, channelId: meta.channelId, bindingKey: meta.bindingKey, receivedAt: meta.receivedAt });
     await queue.addBulk(jobs.map(({ name, data, opts }) => ({ name, data, opts })));
     await this.#lanes.joinAll(jobs.map((job) => [{ family: 'inventory', bindingKey: meta.bindingKey, id: job.lane }, { queue: 'inventory', jobId: job.opts.jobId }]));
     return pushId;
+  }
+
+  /** A job of a binding in a burst (burst-meter.ts) waits in the prioritized set, behind everyone else's. */
+  #burstOptions(meta: JobMeta, calls: number): { priority?: number } {
+    return this.#bursts.record(meta.bindingKey, calls) ? { priority: BURST_PRIORITY } : {};
   }
 
   /** Tells `listener` of every add whose job already existed (the ingress counts them in its metrics). */

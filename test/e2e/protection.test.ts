@@ -68,6 +68,9 @@ describe('load shedding', () => {
       expect(shed.headers.get('retry-after')).toBe('10');
       expect(await shed.json()).toMatchObject({ code: 'ROB_OVERLOADED', error: expect.stringContaining('heapUsedBytes') });
       expect(await jobCounts(shedding)).toEqual({ order: 0, cancel: 0, update: 0, return: 0, inventory: 0 });
+      // Liveness is not shed (an orchestrator would restart a process that is only busy); readiness is.
+      expect((await fetch(`${shedding.ingressUrl}/healthz`)).status).toBe(200);
+      expect((await fetch(`${shedding.ingressUrl}/readyz`)).status).toBe(503);
     } finally {
       await shedding.close();
     }

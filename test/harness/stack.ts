@@ -18,6 +18,8 @@ export { SEED_EXAMPLE_TICKET };
 export interface StackOptions {
   /** Extra environment for loadConfig (JOB_ATTEMPTS, EVENTS_MAX_PENDING, …). */
   readonly env?: Record<string, string>;
+  /** More environment that needs the sandbox's URL (a CHANNELS_FILE pointing at it), made once the sandbox runs. */
+  readonly envFor?: (sandboxUrl: string) => Record<string, string>;
   /** Start the workers (default true); off to look at queued jobs. */
   readonly workers?: boolean;
   readonly redisUrl?: string;
@@ -104,6 +106,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LOG_LEVEL: 'info',
     ...(options.redisCluster ? { REDIS_CLUSTER: 'true' } : {}),
     ...options.env,
+    ...options.envFor?.(sandbox.url),
   };
   const config = loadConfig(env);
   const logger = testLogger(options.logLines);

@@ -48,7 +48,7 @@ beforeAll(async () => {
   const metrics = createMetrics();
   const events = new EventStore(redis, { prefix: config.queuePrefix, ...config.events }, logger, metrics);
   const inbox = new InboxStore(redis, config.queuePrefix);
-  app = buildIngressApp({ config, redis, queues, events, inbox, metrics }, logger);
+  app = buildIngressApp({ config, channels: config, redis, queues, events, inbox, metrics }, logger);
   await app.ready();
 });
 

@@ -9,7 +9,7 @@ import { freePort, portIsFree, startRedisServer, type RunningRedisServer } from 
 
 /**
  * The README's first command: `npm start` runs the whole stack on embedded defaults, stops cleanly on Ctrl-C and
- * SIGTERM, and a start that cannot succeed stops what it started and says in one line which variable to change.
+ * SIGTERM (SIGHUP reloads CHANNELS_FILE instead), and a start that cannot succeed stops what it started and says in one line which variable to change.
  */
 const root = join(import.meta.dirname, '..', '..');
 const children: ChildProcess[] = [];
@@ -163,6 +163,19 @@ describe('npm start', () => {
     expect((await run.closed).code).toBe(0);
     expect(jsonLines(run.output()).at(-1)).toMatchObject({ msg: 'stopped', reason: 'SIGTERM' });
     expect(alive(redisPid)).toBe(false);
+  }, 60_000);
+
+  it('SIGHUP to the launcher reloads channels rather than stopping: without CHANNELS_FILE there is nothing to reload', async () => {
+    const env = await ports();
+    const run = start({ ...basics(), ...env });
+    await waitFor('the start banner', () => run.output().includes('retailops-bridge is running'));
+    run.child.kill('SIGHUP');
+    await waitFor('the reload answer', () => run.output().includes('channels not reloaded: there is no CHANNELS_FILE'));
+    const response = await fetch(`http://127.0.0.1:${env.PORT}/healthz`);
+    expect(response.status).toBe(200);
+    expect(run.child.exitCode).toBeNull();
+    run.child.kill('SIGTERM');
+    expect((await run.closed).code).toBe(0);
   }, 60_000);
 
   it('a launcher killed outright (SIGKILL) does not leave its redis-server behind', async () => {

@@ -41,4 +41,31 @@ describe('FabricRateLimiter', () => {
     expect(waits[1]).toBeGreaterThan(150);
     expect(waits[2]).toBeGreaterThan(350);
   });
+
+  it('admits a job in one round trip: a near slot is waited for, a far one is kept in the job marker and honoured', async () => {
+    const prefix = `{r${randomBytes(4).toString('hex')}}`;
+    const limiter = new FabricRateLimiter(redis, `${prefix}:admission`, 10);
+    const marker = (job: string) => `${prefix}:admitted:${job}`;
+    // 10 calls a second: a job of 5 calls moves the schedule on by 500 ms.
+    expect(await limiter.admit(marker('a'), 5, 1000, 60_000)).toBe(0);
+    const b = await limiter.admit(marker('b'), 5, 1000, 60_000);
+    expect(b).toBeGreaterThan(400);
+    expect(b).toBeLessThanOrEqual(500);
+    expect(await redis.exists(marker('b'))).toBe(0);
+    // Past the longest wait in place: the slot is kept for the job, which is told how far it is.
+    await limiter.admit(marker('c'), 10, 1000, 60_000);
+    const d = await limiter.admit(marker('d'), 5, 1000, 60_000);
+    expect(d).toBeGreaterThan(1000);
+    expect(await redis.exists(marker('d'))).toBe(1);
+    // Back early, it is told the time left to the same slot and keeps it; the schedule does not move for it again.
+    const again = await limiter.admit(marker('d'), 5, 100, 60_000);
+    expect(again).toBeLessThanOrEqual(d);
+    expect(again).toBeGreaterThan(d - 200);
+    expect(await redis.exists(marker('d'))).toBe(1);
+    // Close enough to wait in place: the marker is dropped.
+    expect(await limiter.admit(marker('d'), 5, 5000, 60_000)).toBeLessThanOrEqual(d);
+    expect(await redis.exists(marker('d'))).toBe(0);
+    const next = await limiter.admit(marker('e'), 1, 60_000, 60_000);
+    expect(next).toBeGreaterThanOrEqual(d);
+  });
 });

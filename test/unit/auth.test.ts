@@ -5,17 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { authenticate, type PresentedCredentials } from '../../ingress/auth.js';
 import { loadConfig, SANDBOX_TEST_TOKEN, SEED_EXAMPLE_TICKET, type Config } from '../../shared/config.js';
 import { tokensEqual } from '../../shared/tokens.js';
+import { fabricSettingsFor } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rob-auth-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const fabric = (tenant: string) => ({
-  baseUrl: 'https://api.fabric.inc/v3',
-  authUrl: 'https://acme.login.fabric.inc/oauth2/default/v1/token',
-  clientId: `client-${tenant}`,
-  clientSecret: `secret-${tenant}`,
-  tenantId: tenant,
-});
+const fabric = fabricSettingsFor;
 
 function multiChannelConfig(): Config {
   const path = join(dir, 'channels.json');

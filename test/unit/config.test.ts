@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, SANDBOX_TEST_TOKEN, SEED_EXAMPLE_TICKET, withOverrides } from '../../shared/config.js';
 import { QUEUE_NAMES } from '../../shared/jobs/contract.js';
+import { fabricSettingsFor } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rob-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,13 +17,7 @@ function channelsFile(content: unknown): string {
   return path;
 }
 
-const fabric = (tenant: string) => ({
-  baseUrl: 'https://api.fabric.inc/v3',
-  authUrl: 'https://acme.login.fabric.inc/oauth2/default/v1/token',
-  clientId: `client-${tenant}`,
-  clientSecret: `secret-${tenant}`,
-  tenantId: tenant,
-});
+const fabric = fabricSettingsFor;
 
 const realFabricEnv = {
   FABRIC_BASE_URL: 'https://api.fabric.inc/v3',

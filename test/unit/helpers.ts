@@ -55,3 +55,12 @@ export interface ItemInput {
 export function fabricOrder(items: ItemInput[], extra: Record<string, unknown> = {}): FabricOrder {
   return fabricOrderSchema.parse({ orderId: 'fo-1', orderNumber: '496', statusCode: 'ORDER_CREATED', items, ...extra });
 }
+
+/** fabric settings of a CHANNELS_FILE entry for `tenant`, as a test writes them. */
+export const fabricSettingsFor = (tenant: string) => ({
+  baseUrl: 'https://api.fabric.inc/v3',
+  authUrl: 'https://acme.login.fabric.inc/oauth2/default/v1/token',
+  clientId: `client-${tenant}`,
+  clientSecret: `secret-${tenant}`,
+  tenantId: tenant,
+});

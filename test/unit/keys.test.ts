@@ -16,6 +16,7 @@ import {
   ingressRateLimitSubject,
   laneKey,
   laneKeyPattern,
+  fabricBreakerKey,
   inventoryLaneKey,
   inventoryLaneKeyPattern,
   inventoryPushKeyPattern,
@@ -110,6 +111,7 @@ describe('key names', () => {
   it('inventory lanes and pushes have families of their own, apart from the order lanes', () => {
     expect(inventoryLaneKey(PREFIX, '497/21', '3')).toBe('{rob}:inventory-lane:497%2F21:3');
     expect(parseLaneKey(PREFIX, inventoryLaneKey(PREFIX, 'default', '3'))).toBeNull();
+    expect(fabricBreakerKey(PREFIX, 'https://acme.example/api')).toBe('{rob}:fabric-breaker:01616a56a86810e8');
     expect(inventoryPushKeys(PREFIX, 'p-1')).toEqual({
       state: '{rob}:inventory-push:p-1:state',
       done: '{rob}:inventory-push:p-1:done',
