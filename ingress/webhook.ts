@@ -2,6 +2,7 @@
 // caller's pending events. Routes only supply the schema and the action.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { acceptedEntry, archiveOn, openTrail, type WebhookArchive } from '../shared/archive/webhook-archive.js';
 import type { ChannelEvent, EventScope } from '../shared/events/event.js';
 import { renderEvents, type EventDialect } from '../shared/events/render.js';
 import type { JobKind, JobMeta, JobPayload } from '../shared/jobs/contract.js';
@@ -42,16 +43,22 @@ export interface WebhookRoute<S extends z.ZodType> {
   readonly storesOwnEvents?: boolean;
   /** This route's body limit, when it is not BODY_LIMIT_BYTES (inventory_push: a whole catalogue). */
   readonly bodyLimit?: number;
+  /** The action is one job: its archive entry is written with the enqueue, in the same round trip. */
+  readonly archiveAtEnqueue?: boolean;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Events this response carries, acknowledged once it has been written. */
     deliveredEvents?: { scope: EventScope; ids: string[] };
+    /** The code of the error this webhook was answered with, for its archive entry. */
+    archiveCode?: string;
   }
 }
 
 export function registerWebhook<S extends z.ZodType>(app: FastifyInstance, deps: IngressDeps, route: WebhookRoute<S>): void {
+  const { enabled, retentionDays } = deps.config.webhookArchive;
+  const archive = enabled ? archiveOn(deps.redis, { prefix: deps.config.queuePrefix, enabled, retentionDays }) : null;
   app.route({
     method: route.method,
     url: route.url,
@@ -60,6 +67,7 @@ export function registerWebhook<S extends z.ZodType>(app: FastifyInstance, deps:
     // the ingress buffer up to BODY_LIMIT_BYTES or hold the connection while it trickles one in.
     ...(route.credentials || route.method !== 'POST' ? {} : { onRequest: refuseWrongBearer(deps) }),
     ...(route.bodyLimit === undefined ? {} : { bodyLimit: route.bodyLimit }),
+    ...(archive ? archiveRejections(archive, route.url) : {}),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const raw = route.method === 'GET' ? request.query : request.body;
       const caller = authenticate(deps.channels, (route.credentials ?? presentedCredentials)(request, raw));
@@ -76,6 +84,7 @@ export function registerWebhook<S extends z.ZodType>(app: FastifyInstance, deps:
         receivedAt: new Date().toISOString(),
         sourceAction: actionOf(input),
       };
+      const trail = archive ? openTrail(meta, route.archiveAtEnqueue ? (written) => archive.append(acceptedEntry(meta, route.url, written)) : undefined) : null;
       try {
         const scope = { clientId: caller.clientId, channelId: caller.channelId };
         const context = { input, caller, meta, request };
@@ -83,6 +92,11 @@ export function registerWebhook<S extends z.ZodType>(app: FastifyInstance, deps:
           ? [await route.handle(context), await deps.events.peek(scope)]
           : await Promise.all([route.handle(context), deps.events.peek(scope)]);
         const result = handled ?? {};
+        if (archive && trail && !trail.written) {
+          // Not awaited: the answer does not wait for its archive entry (it goes in the next pipeline flush).
+          trail.written = true;
+          archive.append(acceptedEntry(meta, route.url, trail)).catch((error: unknown) => request.log.warn({ err: error }, 'webhook not archived'));
+        }
         request.deliveredEvents = { scope, ids: pending.map((event) => event.id) };
         const events = renderEvents([...pending, ...(result.notices ?? [])], route.dialect);
         return reply.code(200).send({ ...result.fields, events });
@@ -94,6 +108,22 @@ export function registerWebhook<S extends z.ZodType>(app: FastifyInstance, deps:
       }
     },
   });
+}
+
+/** A rejected webhook's archive entry: its route, status and code only (no body, no caller). */
+function archiveRejections(archive: WebhookArchive, url: string) {
+  return {
+    onError: async (request: FastifyRequest, _reply: FastifyReply, error: Error & { code?: string; statusCode?: number }): Promise<void> => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+      request.archiveCode = status >= 500 && status !== 503 ? 'ROB_INTERNAL' : (error.code ?? 'ROB_BAD_REQUEST');
+    },
+    onResponse: async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+      if (reply.statusCode === 200) return;
+      const receivedAt = new Date(Date.now() - reply.elapsedTime).toISOString();
+      const entry = { requestId: request.id, receivedAt, route: url, status: reply.statusCode, code: request.archiveCode ?? null };
+      await archive.append(entry).catch((error: unknown) => request.log.warn({ err: error }, 'webhook not archived'));
+    },
+  };
 }
 
 function refuseWrongBearer(deps: IngressDeps) {
@@ -128,6 +158,7 @@ export function registerEnqueueWebhook<S extends z.ZodType, K extends JobKind>(
     schema: route.schema,
     dialect: route.dialect,
     ...(route.credentials ? { credentials: route.credentials } : {}),
+    archiveAtEnqueue: true,
     handle: async ({ input, meta }) => {
       await deps.queues.add(route.kind, meta, route.toPayload(input));
       return route.fields ? { fields: route.fields(input) } : {};

@@ -154,6 +154,10 @@ export const envSchema = z.object({
   ORDER_SYNC_SINCE: z.iso.datetime({ offset: true }).optional(),
   ORDER_SYNC_LOOKBACK_DAYS: positiveInt.default(30),
   INBOX_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).default(365),
+  WEBHOOK_ARCHIVE: z.enum(['true', 'false']).default('true'),
+  /** Days an archived webhook stays (0: for ever); unset: INBOX_RETENTION_DAYS. */
+  WEBHOOK_ARCHIVE_DAYS: z.coerce.number().int().min(0).optional(),
   ORDER_PAGE_SIZE_MAX: positiveInt.default(100),
   WORKER_QUEUES: csv.optional(),
   WORKER_CONCURRENCY: positiveInt.default(10),
@@ -239,6 +243,10 @@ export interface Config {
   readonly orderSync: { readonly intervalMs: number; readonly since: string | null; readonly lookbackDays: number };
   /** Days an acknowledged order's body stays in the inbox (0: for ever); pruned by each order sync. */
   readonly inboxRetentionDays: number;
+  /** Days an operator action stays in the audit stream (0: for ever); trimmed by each new entry (`ops audit`). */
+  readonly auditRetentionDays: number;
+  /** The webhook archive (shared/archive/webhook-archive.ts): on or off, and days an entry stays (0: for ever). */
+  readonly webhookArchive: { readonly enabled: boolean; readonly retentionDays: number };
   readonly orderPageSizeMax: number;
   /**
    * A job's lock lasts lockDurationMs and is renewed while it runs; a worker that dies stops renewing, and another
@@ -466,6 +474,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       lookbackDays: env.ORDER_SYNC_LOOKBACK_DAYS,
     },
     inboxRetentionDays: env.INBOX_RETENTION_DAYS,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    webhookArchive: { enabled: env.WEBHOOK_ARCHIVE === 'true', retentionDays: env.WEBHOOK_ARCHIVE_DAYS ?? env.INBOX_RETENTION_DAYS },
     orderPageSizeMax: env.ORDER_PAGE_SIZE_MAX,
     worker: {
       queues,

@@ -145,6 +145,13 @@ export function parseInboxKey(prefix: string, key: string, name: InboxKeyName): 
   return parse(prefix, INBOX, key, INBOX_KEY_SUFFIXES[name])?.bindingKey ?? null;
 }
 
+// The webhook archive (shared/archive/webhook-archive.ts): one stream of every webhook answered, for `ops order` and
+// personal-data erasure (`ops archive erase`); trimmed by age.
+
+export function webhookArchiveKey(prefix: string): string {
+  return `${prefix}:webhook-archive`;
+}
+
 // One order's lane, the list that keeps its jobs in sequence across queues (shared/order-lanes.ts).
 
 const LANE: KeyLayout<'bindingKey' | 'refnum'> = { family: 'lane', fields: ['bindingKey', 'refnum'] };
@@ -231,6 +238,13 @@ export function fabricBreakerKeyPattern(prefix: string): string {
 
 export function admissionKey(prefix: string, jobId: string): string {
   return `${prefix}:admitted:${jobId}`;
+}
+
+// The operator audit stream (scripts/ops/lib/audit.ts): a Redis Stream of every operator mutation (CLI retry,
+// discard, clear; a Bull Board retry), appended to and trimmed by age only; `ops audit` lists it.
+
+export function auditStreamKey(prefix: string): string {
+  return `${prefix}:audit`;
 }
 
 // The ingress rate limit's counters. @fastify/rate-limit writes them as its nameSpace followed by the subject its

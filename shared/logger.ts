@@ -1,7 +1,7 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
 
 /** Keys whose values are secrets wherever they appear: RetailOPS tickets and tokens, fabric credentials, auth headers. */
-const SECRET_KEYS = [
+export const SECRET_KEYS = [
   'ticket',
   'token',
   'integration_auth_token',

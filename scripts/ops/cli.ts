@@ -1,11 +1,14 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../../shared/config.js';
+import { archiveEraseCommand } from './archive-erase.js';
+import { auditCommand } from './audit.js';
 import { eventsClearCommand } from './events-clear.js';
 import { eventsListCommand } from './events-list.js';
 import { failedDiscardCommand } from './failed-discard.js';
 import { failedListCommand } from './failed-list.js';
 import { failedRetryCommand } from './failed-retry.js';
 import { inboxListCommand } from './inbox-list.js';
+import { orderCommand } from './order.js';
 import { queuesCommand } from './queues.js';
 import { syncSkippedCommand } from './sync-skipped.js';
 import type { Command, ParsedInput, Runner } from './lib/command.js';
@@ -22,6 +25,9 @@ export const COMMANDS: readonly Command[] = [
   eventsClearCommand,
   inboxListCommand,
   syncSkippedCommand,
+  orderCommand,
+  archiveEraseCommand,
+  auditCommand,
 ];
 
 const GROUPS = [...new Set(COMMANDS.map((command) => command.name.split(' ')[0] as string))];
@@ -32,7 +38,8 @@ export function globalHelp(): string {
   return `Usage: ${PROGRAM} <command> [options]
 
 Operator commands for retailops-bridge: look at the queues, failed jobs, pending failure events, the order
-inbox and the orders the order sync skipped in Redis, and retry or discard failed jobs. They read REDIS_URL, QUEUE_PREFIX (default {rob}) and
+inbox and the orders the order sync skipped in Redis, and retry or discard failed jobs (every change is recorded in
+an audit stream: audit; --actor names who does it). They read REDIS_URL, QUEUE_PREFIX (default {rob}) and
 REDIS_CLUSTER from the environment, as the ingress and the workers do: run them with the services' environment.
 Without REDIS_URL they use the Redis "npm start" runs, redis://127.0.0.1:$REDIS_PORT (6380). A Redis with no
 bridge data under the prefix gets a warning on stderr: its zeros would mean nothing.

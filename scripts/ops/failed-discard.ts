@@ -1,5 +1,6 @@
 import type { QueueName } from '../../shared/jobs/contract.js';
 import { atMostOnePositional, queueOption, QUEUE_OPTION_HELP, type Command } from './lib/command.js';
+import { ACTOR_OPTION, ACTOR_OPTION_HELP, actorOption, runAudited } from './lib/audit-run.js';
 import { EXIT, OpsError, UsageError, type OpsDeps } from './lib/core.js';
 import { table } from './lib/format.js';
 import { findJob, summarize, type JobSummary } from './lib/jobs.js';
@@ -27,25 +28,33 @@ export async function discardFailed(deps: Pick<OpsDeps, 'queues'>, id: string, q
 export const failedDiscardCommand: Command = {
   name: 'failed discard',
   summary: 'remove one failed job for good',
-  usage: 'failed discard <job-id> [--queue q] [--json]',
+  usage: 'failed discard <job-id> [--queue q] [--actor a] [--json]',
   help: `Removes one job that is in the failed state, when it must never run (the order was handled by hand, or
 the action no longer makes sense). A job in any other state is refused (exit 1). Its id is free afterwards: the
 same webhook delivered again makes a new job. A failure event it produced stays pending for RetailOPS; remove it
-with "events clear --id job-<job-id>" if RetailOPS must not see it.
+with "events clear --id job-<job-id>" if RetailOPS must not see it. Recorded in the audit stream (see: audit) first:
+if that cannot be written, nothing is discarded.
 
 Options:
   <job-id>      the failed job (from: failed list); searched in every queue unless --queue is given
   ${QUEUE_OPTION_HELP}
+  ${ACTOR_OPTION_HELP}
 
 Example:
   npm run ops -- failed discard cancel-default-21-9c1e…`,
-  options: { queue: { type: 'string' } },
+  options: { queue: { type: 'string' }, ...ACTOR_OPTION },
   prepare(input) {
     const id = atMostOnePositional(input, 'job id');
     if (id === undefined) throw new UsageError('give the id of the failed job to discard');
     const queue = queueOption(input);
-    return async ({ deps, out, json }) => {
-      const discarded = await discardFailed(deps, id, queue);
+    const actor = actorOption(input);
+    return async (context) => {
+      const { deps, out, json } = context;
+      const discarded = await runAudited(context, { actor, command: 'failed discard', args: { id, queue: queue ?? null } }, () => discardFailed(deps, id, queue), (job) => ({
+        result: 'ok',
+        counts: { discarded: 1 },
+        message: `${job.queue} ${job.kind} order ${job.refnums.join(',') || '-'}`,
+      }));
       if (json) {
         out.out(JSON.stringify({ discarded }, null, 2));
         return EXIT.ok;

@@ -3,6 +3,7 @@ import { forgetStalls } from '../../shared/jobs/stalls.js';
 import type { QueueName } from '../../shared/jobs/contract.js';
 import type { RedisClient } from '../../shared/redis.js';
 import { atMostOnePositional, queueOption, QUEUE_OPTION_HELP, type Command } from './lib/command.js';
+import { ACTOR_OPTION, ACTOR_OPTION_HELP, actorOption, runAudited } from './lib/audit-run.js';
 import { EXIT, OpsError, UsageError, type OpsDeps } from './lib/core.js';
 import { plural, table } from './lib/format.js';
 import { findJob, selectedQueues, summarize, type JobSummary } from './lib/jobs.js';
@@ -74,23 +75,25 @@ export async function retryFailed(deps: Pick<OpsDeps, 'queues' | 'redis'>, targe
 export const failedRetryCommand: Command = {
   name: 'failed retry',
   summary: 'move failed jobs back to waiting',
-  usage: 'failed retry <job-id> [--queue q] [--json]  |  failed retry --all [--queue q] [--json]',
+  usage: 'failed retry <job-id> [--queue q] [--actor a] [--json]  |  failed retry --all [--queue q] [--actor a] [--json]',
   help: `Moves a failed job (or every failed job, with --all) back to the wait list, with its attempts reset: a
 worker runs it again with the full JOB_ATTEMPTS and backoff. Retry after fixing the cause (fabric back up, the
 order fixed in fabric). A job that is not in the failed state is not touched (exit 1). If the job fails again,
 it is back in the failed set and RetailOPS gets a failure event once more (unless the first is still pending).
+Recorded in the audit stream (see: audit) before anything moves: if that cannot be written, nothing is retried.
 
 Options:
   <job-id>      the job to retry (from: failed list); searched in every queue unless --queue is given
   --all         every failed job (of --queue, or of all queues)
   ${QUEUE_OPTION_HELP}
+  ${ACTOR_OPTION_HELP}
 
 Exit codes: 0 all retried, 1 job not found, not failed, or some job not retried (listed), 2 usage error.
 
 Examples:
   npm run ops -- failed retry cancel-497-21-3f2a…
   npm run ops -- failed retry --all --queue cancel`,
-  options: { queue: { type: 'string' }, all: { type: 'boolean' } },
+  options: { queue: { type: 'string' }, all: { type: 'boolean' }, ...ACTOR_OPTION },
   prepare(input) {
     const id = atMostOnePositional(input, 'job id');
     const all = input.values['all'] === true;
@@ -98,8 +101,15 @@ Examples:
     if (all && id !== undefined) throw new UsageError('give a job id or --all, not both');
     if (!all && id === undefined) throw new UsageError('give the id of the failed job to retry, or --all');
     const target: RetryTarget = all ? { all: true, ...(queue ? { queue } : {}) } : { id: id as string, ...(queue ? { queue } : {}) };
-    return async ({ deps, out, json }) => {
-      const report = await retryFailed(deps, target);
+    const actor = actorOption(input);
+    return async (context) => {
+      const { deps, out, json } = context;
+      const args = all ? { all: true, queue: queue ?? null } : { id, queue: queue ?? null };
+      const report = await runAudited(context, { actor, command: 'failed retry', args }, () => retryFailed(deps, target), (result) => ({
+        result: result.failures.length > 0 ? 'error' : 'ok',
+        ...(result.failures.length > 0 ? { message: `${plural(result.failures.length, 'job')} not retried: ${result.failures.map((failure) => `${failure.id}: ${failure.error}`).join('; ').slice(0, 500)}` } : {}),
+        counts: { retried: result.retried.length, notRetried: result.failures.length },
+      }));
       const code = report.failures.length > 0 ? EXIT.failure : EXIT.ok;
       if (json) {
         out.out(JSON.stringify(report, null, 2));

@@ -1,7 +1,8 @@
 import type { SkippedOrder } from '../../shared/inbox/store.js';
 import { inboxKeyPattern, parseInboxKey, scanKeys, type InboxKeyName } from '../../shared/keys.js';
 import { noPositionals, stringOption, type Command } from './lib/command.js';
-import { EXIT, type OpsDeps } from './lib/core.js';
+import { ACTOR_OPTION, actorOption, runAudited } from './lib/audit-run.js';
+import { EXIT, UsageError, type OpsDeps } from './lib/core.js';
 import { plural, table } from './lib/format.js';
 
 export interface SkippedBindingReport {
@@ -47,7 +48,7 @@ export async function listSkipped(
 export const syncSkippedCommand: Command = {
   name: 'sync skipped',
   summary: 'fabric orders the order sync could not read, and how many fabric still holds',
-  usage: 'sync skipped [--binding key] [--clear orderNumber|all] [--json]',
+  usage: 'sync skipped [--binding key] [--clear orderNumber|all [--actor a]] [--json]',
   help: `fabric orders the order sync skipped because it could not read or map them (a required field missing, a
 value of the wrong type), per channel binding, with the reason and when a sync first and last met them. The rest of
 their search page was synced; a skipped order is not offered to RetailOPS. Each sync reads the skipped orders again:
@@ -61,18 +62,30 @@ Options:
   --binding key           one binding: "default" in single-channel mode, "<client>/<channel>" with CHANNELS_FILE
                           (default: every configured binding and every binding with skipped or held orders)
   --clear orderNumber|all stop retrying one skipped order, or all of them (an order fabric will never fix, or one
-                          handled by hand in RetailOPS); the list is shown after
+                          handled by hand in RetailOPS); the list is shown after. Recorded in the audit
+                          stream (see: audit) first: if that cannot be written, nothing is cleared
+  --actor a               with --clear: who does this, for the audit stream; default: the OS user@host
 
 Examples:
   npm run ops -- sync skipped
   npm run ops -- sync skipped --binding default --clear 10042`,
-  options: { binding: { type: 'string' }, clear: { type: 'string' } },
+  options: { binding: { type: 'string' }, clear: { type: 'string' }, ...ACTOR_OPTION },
   prepare(input) {
     noPositionals(input);
     const binding = stringOption(input, 'binding');
     const clear = stringOption(input, 'clear');
-    return async ({ deps, out, json }) => {
-      const reports = await listSkipped(deps, { ...(binding !== undefined ? { binding } : {}), ...(clear !== undefined ? { clear } : {}) });
+    if (clear === undefined && input.values['actor'] !== undefined) throw new UsageError('--actor goes with --clear (listing changes nothing)');
+    const actor = clear === undefined ? null : actorOption(input);
+    return async (context) => {
+      const { deps, out, json } = context;
+      const options = { ...(binding !== undefined ? { binding } : {}), ...(clear !== undefined ? { clear } : {}) };
+      const reports =
+        actor === null
+          ? await listSkipped(deps, options)
+          : await runAudited(context, { actor, command: 'sync skipped --clear', args: { binding: binding ?? null, clear } }, () => listSkipped(deps, options), (result) => ({
+              result: 'ok',
+              counts: { cleared: result.reduce((sum, report) => sum + (report.cleared?.length ?? 0), 0) },
+            }));
       if (json) {
         out.out(JSON.stringify({ bindings: reports }, null, 2));
         return EXIT.ok;

@@ -9,7 +9,8 @@ import { OrderLanes } from '../order-lanes.js';
 import { BURST_PRIORITY, BurstMeter } from './burst-meter.js';
 import type { InventoryChunk } from '../inventory/split-push.js';
 import { InventoryPushTracker } from '../inventory/push-tracker.js';
-import { JOB_KINDS, QUEUE_NAMES, jobCalls, jobDisplayName, jobIdFor, jobLane, queueOf, syncJob, type JobData, type JobKind, type JobMeta, type JobPayload, type QueueName } from './contract.js';
+import { noteJob } from '../archive/webhook-archive.js';
+import { JOB_KINDS, QUEUE_NAMES, jobCalls, jobDisplayName, jobIdFor, jobLane, orderRefnums, queueOf, syncJob, type JobData, type JobKind, type JobMeta, type JobPayload, type QueueName } from './contract.js';
 
 export function defaultJobOptions(config: Config): DefaultJobOptions {
   return {
@@ -90,6 +91,8 @@ export class JobQueues {
     const [stored] = await Promise.all([
       this.#redis.hget(queue.toKey(jobId), 'timestamp'),
       lane !== null ? this.#lanes.join(lane, { queue: name, jobId }) : undefined,
+      // The request's webhook archive entry (shared/archive/webhook-archive.ts), in this same round trip.
+      noteJob(meta, jobId, orderRefnums(kind, payload), payload),
     ]);
     if (stored !== null && stored !== String(job.timestamp)) {
       // reqId as on the request's own lines: the webhook, its answer and the job it was folded into line up.
@@ -116,6 +119,8 @@ export class JobQueues {
     });
     await this.#pushes.start(pushId, jobs.length, { clientId: meta.clientId, channelId: meta.channelId, bindingKey: meta.bindingKey, receivedAt: meta.receivedAt });
     await queue.addBulk(jobs.map(({ name, data, opts }) => ({ name, data, opts })));
+    // The webhook archive keeps the job ids, not the writes (a whole catalogue).
+    for (const job of jobs) void noteJob(meta, job.opts.jobId, [], undefined);
     await this.#lanes.joinAll(jobs.map((job) => [{ family: 'inventory', bindingKey: meta.bindingKey, id: job.lane }, { queue: 'inventory', jobId: job.opts.jobId }]));
     return pushId;
   }

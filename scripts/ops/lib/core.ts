@@ -80,4 +80,6 @@ export interface OpsDeps {
   readonly bindings: readonly string[];
   /** The clock for ages; Date.now unless a test fixes it. */
   readonly now?: () => number;
+  /** AUDIT_RETENTION_DAYS: how long the audit stream keeps an entry (default 365; 0: for ever). */
+  readonly auditRetentionDays?: number;
 }

@@ -51,6 +51,7 @@ export async function openDeps(config: Config, redisUrl: string, unreachableHint
     redis,
     prefix: config.queuePrefix,
     bindings: config.channels.map((binding) => binding.key),
+    auditRetentionDays: config.auditRetentionDays,
     close: async () => {
       await Promise.all(Object.values(queues).map((queue) => queue.close().catch(() => undefined)));
       await closeRedis(redis);
