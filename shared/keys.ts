@@ -240,7 +240,7 @@ export function admissionKey(prefix: string, jobId: string): string {
   return `${prefix}:admitted:${jobId}`;
 }
 
-// The operator audit stream (scripts/ops/lib/audit.ts): a Redis Stream of every operator mutation (CLI retry,
+// The operator audit stream (shared/audit.ts): a Redis Stream of every operator mutation (CLI retry,
 // discard, clear; a Bull Board retry), appended to and trimmed by age only; `ops audit` lists it.
 
 export function auditStreamKey(prefix: string): string {

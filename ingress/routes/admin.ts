@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AuditLog } from '../../scripts/ops/lib/audit.js';
+import { AuditLog } from '../../shared/audit.js';
 import { tokensEqual } from '../../shared/tokens.js';
 import type { IngressDeps } from '../context.js';
 
@@ -53,7 +53,7 @@ const RETRY_ROUTES = [`${ADMIN_BASE_PATH}/api/queues/:queueName/:jobId/retry`, `
 /**
  * With ADMIN_ALLOW_RETRIES=true the board's queues are not read-only, which in Bull Board also allows cleaning,
  * emptying, pausing, adding jobs: refused here, so that retries and only retries change anything. Each retry is
- * recorded in the operator audit stream (scripts/ops/lib/audit.ts) before it runs (refused with 503 when that cannot
+ * recorded in the operator audit stream (shared/audit.ts) before it runs (refused with 503 when that cannot
  * be written), and its result after. The actor is the credential: the one ADMIN_TOKEN, and the client's address.
  */
 function auditRetries(scope: FastifyInstance, deps: IngressDeps): void {

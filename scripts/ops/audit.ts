@@ -1,5 +1,5 @@
 import { auditLogOf } from './lib/audit-run.js';
-import type { AuditEntry } from './lib/audit.js';
+import type { AuditEntry } from '../../shared/audit.js';
 import { limitOption, noPositionals, stringOption, type Command } from './lib/command.js';
 import { EXIT, UsageError } from './lib/core.js';
 import { table } from './lib/format.js';

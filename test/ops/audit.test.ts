@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditEntry, AuditList } from '../../scripts/ops/lib/audit.js';
+import type { AuditEntry, AuditList } from '../../shared/audit.js';
 import { auditStreamKey } from '../../shared/keys.js';
 import { settled, startStack, type Stack } from '../harness/stack.js';
 import { failedCancelId, ops, poisonCancels, sendCancel } from './helpers.js';

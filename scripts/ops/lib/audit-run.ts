@@ -1,4 +1,4 @@
-import { audited, AuditLog, AuditUnavailableError, DEFAULT_AUDIT_RETENTION_DAYS, defaultActor, type AuditResult } from './audit.js';
+import { audited, AuditLog, AuditUnavailableError, DEFAULT_AUDIT_RETENTION_DAYS, defaultActor, type AuditResult } from '../../../shared/audit.js';
 import { stringOption, type OptionSpecs, type ParsedInput, type RunContext } from './command.js';
 import { OpsError, UsageError, type OpsDeps } from './core.js';
 

@@ -5,12 +5,11 @@
 // Each operation writes two entries: its intent before anything changes, then its result, which names the intent.
 // The intent comes first so that a mutation that cannot be audited never happens (the command is refused); the
 // result comes after so that the entry says what happened. An intent without a result is listed as "incomplete":
-// the process died mid-way, or the result could not be written (the command said so on stderr).
-// Only this module imports node:os and Redis for the stream; it depends on nothing else of the CLI, so the ingress
-// (ingress/routes/admin.ts) records the Bull Board's retries through it too.
+// the process died mid-way, or the result could not be written (the command said so on stderr). In shared/: the CLI
+// and the ingress (the Bull Board's retries, ingress/routes/admin.ts) both write it.
 import { hostname, userInfo } from 'node:os';
-import { auditStreamKey } from '../../../shared/keys.js';
-import type { RedisClient } from '../../../shared/redis.js';
+import { auditStreamKey } from './keys.js';
+import type { RedisClient } from './redis.js';
 
 export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
 const DAY_MS = 24 * 60 * 60 * 1000;
