@@ -18,6 +18,7 @@ import { registerOrderUpdate } from './routes/order-update.js';
 import { registerV1Routes } from './routes/v1/index.js';
 import { registerProtection } from './protection.js';
 import { registerEventAcknowledgement } from './webhook.js';
+import { activeTracing } from '../shared/telemetry/tracing.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -49,6 +50,9 @@ export function buildIngressApp(deps: IngressDeps, logger: Logger): FastifyInsta
     },
   }) as unknown as FastifyInstance;
 
+  // First, so that it sees every route and hook registered after it (only when tracing is on: shared/telemetry/).
+  const tracing = activeTracing();
+  if (tracing) void app.register(tracing.fastifyPlugin());
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

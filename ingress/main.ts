@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
 import { explainListenError, fallbackLogger, logStartupFailure } from '../shared/startup.js';
 import { loadConfig } from '../shared/config.js';
+import { startTracing, stopTracing } from '../shared/telemetry/tracing.js';
 import { ChannelRegistry } from '../shared/channel-registry.js';
 import { reloadChannelsOnSignal } from '../shared/channel-reload.js';
 import { createIngressLogger } from './logger.js';
@@ -11,7 +12,11 @@ let logger: Logger = fallbackLogger('ingress');
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Before the logger and the connections: they take their tracing hooks from it (nothing is loaded when it is off).
+  await startTracing(config, 'retailops-bridge-ingress');
   logger = createIngressLogger(config.logLevel);
+  // The origin only: a URL's user and password must not reach the log.
+  if (config.tracing) logger.info({ otlp: new URL(config.tracing.endpoint).origin }, 'tracing on: spans exported over OTLP');
   // SIGHUP reloads CHANNELS_FILE (from the next request on) rather than stopping: installed before the start, so that
   // one sent meanwhile does not kill the process.
   const channels = ChannelRegistry.fromConfig(config);
@@ -24,6 +29,8 @@ async function main(): Promise<void> {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
     await ingress.close();
+    // Last: the spans of the requests that were still running go out before the exit.
+    await stopTracing();
   });
 }
 

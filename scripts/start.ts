@@ -10,6 +10,7 @@ import { loadConfig, SANDBOX_TEST_TOKEN, withOverrides, type Config } from '../s
 import { ChannelRegistry } from '../shared/channel-registry.js';
 import { reloadChannelsOnSignal } from '../shared/channel-reload.js';
 import { buildLoggerOptions } from '../shared/logger.js';
+import { startTracing, stopTracing } from '../shared/telemetry/tracing.js';
 import { createMetrics } from '../shared/metrics.js';
 import { redisUrlForLog } from '../shared/redis.js';
 import { explainListenError, fallbackLogger, logStartupFailure, portInUse, StartupError } from '../shared/startup.js';
@@ -102,9 +103,11 @@ async function main(): Promise<void> {
     logStartupFailure(fallbackLogger('retailops-bridge'), error);
     process.exit(1);
   }
+  // Before the logger: its lines take their trace ids from it. One service name for the whole process tree.
+  await startTracing(config, 'retailops-bridge');
   const logger = createStartLogger(config.logLevel);
-  /** What has started, last first: stopping runs them in this order. */
-  const stops: (() => Promise<void>)[] = [];
+  /** What has started, last first: stopping runs them in this order (tracing last: it exports the final spans). */
+  const stops: (() => Promise<void>)[] = [stopTracing];
   let stopping = false;
 
   const stopStarted = async (): Promise<void> => {

@@ -179,6 +179,9 @@ export const envSchema = z.object({
   FABRIC_BUDGET_MAX_WAIT_MS: z.coerce.number().int().min(0).default(1000),
   TENANT_BURST_CALLS: z.coerce.number().int().min(0).default(1000),
   TENANT_BURST_WINDOW_MS: positiveInt.default(10_000),
+  /** Set: traces are exported over OTLP/HTTP there (shared/telemetry/); unset: no tracing code is loaded at all. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. http://otel-collector:4318' }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -270,6 +273,11 @@ export interface Config {
   readonly metricsPort: number | null;
   /** The Bull Board at /admin/queues: off without a token; read-only unless retries are allowed. */
   readonly admin: { readonly token: string | null; readonly allowRetries: boolean };
+  /**
+   * OpenTelemetry tracing (shared/telemetry/): null unless OTEL_EXPORTER_OTLP_ENDPOINT is set. serviceName null: each
+   * process names itself (retailops-bridge-ingress, -worker). The SDK reads the other OTEL_* variables itself.
+   */
+  readonly tracing: { readonly endpoint: string; readonly serviceName: string | null } | null;
 }
 
 export class ConfigError extends Error {
@@ -488,6 +496,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     metricsPort: env.METRICS_PORT ?? null,
     admin: { token: env.ADMIN_TOKEN ?? null, allowRetries: env.ADMIN_ALLOW_RETRIES === 'true' },
+    tracing: env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? null : { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME ?? null },
   };
   return deepFreeze(config);
 }

@@ -1,4 +1,5 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { activeTracing } from './telemetry/tracing.js';
 
 /** Keys whose values are secrets wherever they appear: RetailOPS tickets and tokens, fabric credentials, auth headers. */
 export const SECRET_KEYS = [
@@ -44,12 +45,15 @@ export const REDACT_PATHS: readonly string[] = [
 ];
 
 export function buildLoggerOptions(level: string, name: string): LoggerOptions {
+  // With tracing on (started before the loggers are made), each line logged inside a span carries its trace id.
+  const tracing = activeTracing();
   return {
     name,
     level,
     redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
     base: { service: name },
     timestamp: pino.stdTimeFunctions.isoTime,
+    ...(tracing ? { mixin: tracing.logMixin } : {}),
   };
 }
 

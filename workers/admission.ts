@@ -15,6 +15,7 @@ import { admissionKey, fabricBudgetKey } from '../shared/keys.js';
 import { jobCalls, type JobData } from '../shared/jobs/contract.js';
 import type { Metrics } from '../shared/metrics.js';
 import type { RedisClient } from '../shared/redis.js';
+import { noteOnSpan } from '../shared/telemetry/spans.js';
 
 /** How long a given-back job's slot is remembered past its time (the job may come back late: a busy queue). */
 const MARKER_GRACE_MS = 60_000;
@@ -47,6 +48,7 @@ export class TenantAdmission {
     const limiter = this.#limiter(tenantOf(binding.fabric), data.kind === 'inventory.push');
     const maxWaitMs = this.#config.fabricBudgetMaxWaitMs;
     const waitMs = await limiter.admit(marker, jobCalls(data.kind, data.payload), maxWaitMs, MARKER_GRACE_MS);
+    noteOnSpan('fabric_budget.wait_ms', waitMs);
     const label = { tenant: binding.fabric.tenantId };
     if (waitMs <= maxWaitMs) {
       this.#metrics?.fabricAdmissionWait.observe({ ...label, outcome: 'waited' }, waitMs / 1000);

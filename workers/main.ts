@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { explainListenError, fallbackLogger, logStartupFailure } from '../shared/startup.js';
 import { loadConfig } from '../shared/config.js';
+import { startTracing, stopTracing } from '../shared/telemetry/tracing.js';
 import { ChannelRegistry } from '../shared/channel-registry.js';
 import { reloadChannelsOnSignal } from '../shared/channel-reload.js';
 import { createLogger, type Logger } from '../shared/logger.js';
@@ -11,7 +12,11 @@ let logger: Logger = fallbackLogger('worker');
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Before the logger and the connections: they take their tracing hooks from it (nothing is loaded when it is off).
+  await startTracing(config, 'retailops-bridge-worker');
   logger = createLogger(config.logLevel, 'worker');
+  // The origin only: a URL's user and password must not reach the log.
+  if (config.tracing) logger.info({ otlp: new URL(config.tracing.endpoint).origin }, 'tracing on: spans exported over OTLP');
   // SIGHUP reloads CHANNELS_FILE (fabric clients and the order sync schedule follow) rather than stopping.
   const channels = ChannelRegistry.fromConfig(config);
   reloadChannelsOnSignal(channels, logger);
@@ -30,6 +35,8 @@ async function main(): Promise<void> {
     else logger.info({ signal }, 'shutting down: finishing active jobs');
     health?.close();
     await running.close();
+    // Last: the spans of the jobs that were finishing go out before the exit.
+    await stopTracing();
   });
 }
 

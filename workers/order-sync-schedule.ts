@@ -6,6 +6,7 @@ import type { ChannelRegistry } from '../shared/channel-registry.js';
 import type { ChannelBinding, Config } from '../shared/config.js';
 import { queueOf, syncJob } from '../shared/jobs/contract.js';
 import type { RedisClient } from '../shared/redis.js';
+import { activeTracing } from '../shared/telemetry/tracing.js';
 
 /**
  * Schedules every binding's order sync now, and again after each reload; returns what stops following reloads
@@ -33,7 +34,7 @@ export async function scheduleOrderSync(config: Config, channels: ChannelRegistr
  */
 export async function reconcileOrderSync(config: Config, bindings: readonly ChannelBinding[], redis: RedisClient, logger: Logger): Promise<void> {
   const name = queueOf('order.sync');
-  const queue = new Queue(name, { connection: redis, prefix: config.queuePrefix });
+  const queue = new Queue(name, { connection: redis, prefix: config.queuePrefix, telemetry: activeTracing()?.bullmq });
   // Without a listener BullMQ writes each connection error to the console, outside the JSON log.
   queue.on('error', (error) => logger.debug({ err: error, queue: name }, 'order sync scheduler error'));
   try {
@@ -49,7 +50,9 @@ export async function reconcileOrderSync(config: Config, bindings: readonly Chan
         sourceAction: null,
       });
       wanted.add(key);
-      await queue.upsertJobScheduler(key, { every: config.orderSync.intervalMs }, { name: data.kind, data, opts: options });
+      // omitContext: each run is a trace of its own. Otherwise every run, for ever, would be a child of this upsert.
+      const opts = { ...options, telemetry: { omitContext: true } };
+      await queue.upsertJobScheduler(key, { every: config.orderSync.intervalMs }, { name: data.kind, data, opts });
     }
     const stale = (await queue.getJobSchedulers()).filter((scheduler) => scheduler.name === 'order.sync' && !wanted.has(scheduler.key));
     for (const scheduler of stale) await queue.removeJobScheduler(scheduler.key);

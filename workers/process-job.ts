@@ -17,6 +17,7 @@ import type { HandlerContext, HandlerResult, JobHandler } from './handler-contex
 import { HANDLERS } from './handler-table.js';
 import { jobLockFence, LockLostError } from './job-lock.js';
 import type { TenantAdmission } from './admission.js';
+import { inSpan, noteOnSpan } from '../shared/telemetry/spans.js';
 
 export interface ProcessorDeps {
   readonly config: Config;
@@ -64,8 +65,8 @@ export function buildProcessor(deps: ProcessorDeps) {
     const data = parseJob(job);
     // requestId ties the job's lines to the webhook that created it.
     const logger = deps.logger.child({ jobId: job.id, requestId: data.meta.requestId, queue: job.queueName, kind: data.kind, attempt: currentAttempt(job) });
-    await waitTurn(deps, job, data, token);
-    await deps.admission.admit(job, data, token);
+    await inSpan('order-lane wait', () => waitTurn(deps, job, data, token));
+    await inSpan('fabric budget wait', () => deps.admission.admit(job, data, token));
     const attempt: Attempt = { job, token, data, logger, holdsJob: jobLockFence(deps.redis, job, token, signal), started: 0, fabricCalls: 0 };
     // Outside the failure policy: a binding this process does not know is a fault of its setup, not of the job.
     const context = handlerContext(deps, attempt);
@@ -83,7 +84,9 @@ async function waitTurn(deps: ProcessorDeps, job: Job, data: JobData, token: str
   const lane = jobLane(data.kind, data.meta.bindingKey, data.payload);
   if (lane === null || !job.id) return;
   const entry = { queue: job.queueName as QueueName, jobId: job.id };
-  if (await deps.lanes.isTurn(lane, entry, deps.isLive)) return;
+  const turn = await deps.lanes.isTurn(lane, entry, deps.isLive);
+  noteOnSpan('order_lane.turn', turn);
+  if (turn) return;
   await job.moveToDelayed(Date.now() + LANE_RECHECK_MS + Math.floor(Math.random() * LANE_RECHECK_MS), token);
   throw new DelayedError();
 }

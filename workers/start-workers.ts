@@ -15,6 +15,7 @@ import { backoffDelay, failedForGood } from './failure-policy.js';
 import { buildProcessor } from './process-job.js';
 import { scheduleOrderSync } from './order-sync-schedule.js';
 import { TenantAdmission } from './admission.js';
+import { activeTracing } from '../shared/telemetry/tracing.js';
 import { InventoryPushTracker } from '../shared/inventory/push-tracker.js';
 import { endPushPart, type PushSummaryDeps } from './inventory/push-summary.js';
 
@@ -74,6 +75,8 @@ export async function startWorkers(
       stalledInterval: config.worker.stalledIntervalMs,
       maxStalledCount: BULLMQ_MAX_STALLED_COUNT,
       settings: { backoffStrategy: (attemptsMade, _type, error) => backoffDelay(attemptsMade, backoff, error) },
+      // A consumer span per attempt, a child of the producer's (the webhook's trace); undefined: tracing is off.
+      telemetry: activeTracing()?.bullmq,
     });
     // A Redis outage makes each Worker emit every failed reconnect: one line per distinct message is enough.
     worker.on('error', distinctErrorLogger((error) => logger.error({ err: error, queue: name }, 'worker error')));

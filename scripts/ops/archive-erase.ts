@@ -1,13 +1,8 @@
-import { WebhookArchive } from '../../shared/archive/webhook-archive.js';
+import { cliArchive } from './lib/archive.js';
 import { ACTOR_OPTION, ACTOR_OPTION_HELP, actorOption, runAudited } from './lib/audit-run.js';
 import { noPositionals, stringOption, type Command } from './lib/command.js';
 import { EXIT, UsageError, type OpsDeps } from './lib/core.js';
 import { plural } from './lib/format.js';
-
-/** The archive as the CLI reads it: everything still stored, whatever its age (the services trim by age). */
-export function cliArchive(deps: Pick<OpsDeps, 'redis' | 'prefix' | 'now'>): WebhookArchive {
-  return new WebhookArchive(deps.redis, { prefix: deps.prefix, enabled: true, retentionDays: 0, ...(deps.now ? { now: deps.now } : {}) });
-}
 
 export interface ArchiveEraseReport {
   readonly order: string;

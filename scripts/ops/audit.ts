@@ -1,24 +1,9 @@
 import { auditLogOf } from './lib/audit-run.js';
 import type { AuditEntry } from '../../shared/audit.js';
 import { limitOption, noPositionals, stringOption, type Command } from './lib/command.js';
-import { EXIT, UsageError } from './lib/core.js';
+import { EXIT } from './lib/core.js';
+import { timeOption } from './lib/time.js';
 import { table } from './lib/format.js';
-
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** --since: an ISO time, or a duration back from now ("90m", "24h", "7d"). Returns epoch ms, or a function of now. */
-export function parseSince(value: string): (now: number) => number {
-  const duration = /^(\d+)\s*([smhd])$/i.exec(value);
-  if (duration) {
-    const ms = Number(duration[1]) * (UNIT_MS[(duration[2] as string).toLowerCase()] ?? 0);
-    return (now) => now - ms;
-  }
-  if (/^\d{4}-\d\d-\d\d/.test(value)) {
-    const time = Date.parse(value);
-    if (Number.isFinite(time)) return () => time;
-  }
-  throw new UsageError(`--since must be an ISO time (2026-05-01T08:00:00Z) or a duration (90m, 24h, 7d), not "${value}"`);
-}
 
 function args(entry: AuditEntry): string {
   return Object.entries(entry.args)
@@ -56,7 +41,7 @@ Examples:
   prepare(input) {
     noPositionals(input);
     const sinceText = stringOption(input, 'since');
-    const since = sinceText === undefined ? undefined : parseSince(sinceText);
+    const since = sinceText === undefined ? undefined : timeOption('since', sinceText);
     const actor = stringOption(input, 'actor');
     const limit = limitOption(input, 50);
     return async ({ deps, out, json }) => {

@@ -10,6 +10,7 @@ import { failedRetryCommand } from './failed-retry.js';
 import { inboxListCommand } from './inbox-list.js';
 import { orderCommand } from './order.js';
 import { queuesCommand } from './queues.js';
+import { replayCommand } from './replay.js';
 import { syncSkippedCommand } from './sync-skipped.js';
 import type { Command, ParsedInput, Runner } from './lib/command.js';
 import { EXIT, OpsError, UsageError, type ExitCode, type OpsDeps, type Output } from './lib/core.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   inboxListCommand,
   syncSkippedCommand,
   orderCommand,
+  replayCommand,
   archiveEraseCommand,
   auditCommand,
 ];
@@ -38,8 +40,8 @@ export function globalHelp(): string {
   return `Usage: ${PROGRAM} <command> [options]
 
 Operator commands for retailops-bridge: look at the queues, failed jobs, pending failure events, the order
-inbox and the orders the order sync skipped in Redis, and retry or discard failed jobs (every change is recorded in
-an audit stream: audit; --actor names who does it). They read REDIS_URL, QUEUE_PREFIX (default {rob}) and
+inbox and the orders the order sync skipped in Redis, one order's history, retry or discard failed jobs, and
+replay an outage's webhooks (every change is recorded in an audit stream: audit; --actor names who does it). They read REDIS_URL, QUEUE_PREFIX (default {rob}) and
 REDIS_CLUSTER from the environment, as the ingress and the workers do: run them with the services' environment.
 Without REDIS_URL they use the Redis "npm start" runs, redis://127.0.0.1:$REDIS_PORT (6380). A Redis with no
 bridge data under the prefix gets a warning on stderr: its zeros would mean nothing.

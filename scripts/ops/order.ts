@@ -2,7 +2,7 @@ import type { Job, JobType } from 'bullmq';
 import { isAccepted, type AcceptedEntry } from '../../shared/archive/webhook-archive.js';
 import type { ChannelEvent } from '../../shared/events/event.js';
 import { QUEUE_NAMES, type QueueName } from '../../shared/jobs/contract.js';
-import { cliArchive } from './archive-erase.js';
+import { cliArchive } from './lib/archive.js';
 import { limitOption, stringOption, atMostOnePositional, type Command } from './lib/command.js';
 import { EXIT, UsageError, type OpsDeps } from './lib/core.js';
 import { isoTime, plural, table } from './lib/format.js';

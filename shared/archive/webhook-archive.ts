@@ -28,6 +28,11 @@ export interface AcceptedEntry {
   readonly binding: string;
   /** The jobs it enqueued (none: a fetch, a catalog call, an ack of unknown orders). */
   readonly jobIds: readonly string[];
+  /**
+   * Each job's kind, in jobIds' order: what `ops replay` enqueues again. Absent from entries written before it was
+   * recorded; a job id starts with its kind (shared/jobs/contract.ts jobIdFor), which replay reads instead.
+   */
+  readonly kinds?: readonly string[];
   readonly refnums: readonly string[];
   /** The normalised job payload(s), credentials stripped; absent when nothing was enqueued. */
   readonly payload?: unknown;
@@ -120,13 +125,26 @@ export class WebhookArchive {
 
   /** Every entry within the retention, oldest first, passing `filter`; `limit` caps how many are read. */
   async scan(filter: (entry: StoredEntry) => boolean = () => true, limit = Number.POSITIVE_INFINITY): Promise<{ entries: StoredEntry[]; scanned: number; capped: boolean }> {
+    return this.#read(this.#cutoff() ?? '-', '+', filter, limit);
+  }
+
+  /**
+   * The entries Redis stored from `sinceMs` to `untilMs` (both included, by stream id: the time each was written,
+   * within a millisecond of its receivedAt), oldest first, passing `filter`; `limit` caps how many are read.
+   */
+  async between(sinceMs: number, untilMs: number, filter: (entry: StoredEntry) => boolean = () => true, limit = Number.POSITIVE_INFINITY): Promise<{ entries: StoredEntry[]; scanned: number; capped: boolean }> {
+    // An id without its sequence part means the millisecond's first entry as a start and its last as an end.
+    return this.#read(String(Math.max(0, Math.floor(sinceMs))), String(Math.floor(untilMs)), filter, limit);
+  }
+
+  async #read(from: string, to: string, filter: (entry: StoredEntry) => boolean, limit: number): Promise<{ entries: StoredEntry[]; scanned: number; capped: boolean }> {
     const entries: StoredEntry[] = [];
-    let start = this.#cutoff() ?? '-';
+    let start = from;
     let scanned = 0;
     for (;;) {
       const count = Math.min(PAGE, limit - scanned);
       if (count <= 0) return { entries, scanned, capped: true };
-      const page = await this.#redis.xrange(this.#key, start, '+', 'COUNT', count);
+      const page = await this.#redis.xrange(this.#key, start, to, 'COUNT', count);
       for (const [id, fields] of page) {
         scanned += 1;
         const stored = parseEntry(id, fields);
@@ -185,6 +203,7 @@ function parseEntry(id: string, fields: string[]): StoredEntry | null {
 
 export interface ArchiveTrail {
   readonly jobIds: string[];
+  readonly kinds: string[];
   readonly refnums: string[];
   readonly payloads: unknown[];
   /** Set once the entry is written (at the enqueue, in its round trip), so that the pipeline does not write it again. */
@@ -196,7 +215,7 @@ export interface ArchiveTrail {
 const trails = new WeakMap<JobMeta, ArchiveTrail>();
 
 export function openTrail(meta: JobMeta, writeOnAdd?: (trail: ArchiveTrail) => Promise<unknown>): ArchiveTrail {
-  const trail: ArchiveTrail = { jobIds: [], refnums: [], payloads: [], written: false };
+  const trail: ArchiveTrail = { jobIds: [], kinds: [], refnums: [], payloads: [], written: false };
   if (writeOnAdd) trail.writeOnAdd = () => writeOnAdd(trail);
   trails.set(meta, trail);
   return trail;
@@ -206,10 +225,11 @@ export function openTrail(meta: JobMeta, writeOnAdd?: (trail: ArchiveTrail) => P
  * Notes a job the request of `meta` enqueued; returns the entry's write when the route archives at its enqueue (to
  * go in the same round trip as the producer's next commands), else undefined.
  */
-export function noteJob(meta: JobMeta, jobId: string, refnums: readonly string[], payload: unknown): Promise<unknown> | undefined {
+export function noteJob(meta: JobMeta, jobId: string, kind: string, refnums: readonly string[], payload: unknown): Promise<unknown> | undefined {
   const trail = trails.get(meta);
   if (!trail) return undefined;
   trail.jobIds.push(jobId);
+  trail.kinds.push(kind);
   for (const refnum of refnums) if (!trail.refnums.includes(refnum)) trail.refnums.push(refnum);
   if (payload !== undefined) trail.payloads.push(payload);
   if (!trail.writeOnAdd || trail.written) return undefined;
@@ -230,6 +250,7 @@ export function acceptedEntry(meta: JobMeta, route: string, trail: ArchiveTrail)
     channel: meta.channelId,
     binding: meta.bindingKey,
     jobIds: [...trail.jobIds],
+    kinds: [...trail.kinds],
     refnums: [...trail.refnums],
     ...(payload === undefined ? {} : { payload: withoutSecrets(payload) }),
   };

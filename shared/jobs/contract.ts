@@ -19,6 +19,10 @@ export const jobMetaSchema = z.object({
   receivedAt: z.string(),
   /** The `action` field RetailOPS sent: recorded for operators, never used to pick the handler. */
   sourceAction: z.string().nullable(),
+  /** Set on a job `ops replay` enqueued again from the webhook archive: the replay's id (see the audit stream). */
+  replayId: z.string().optional(),
+  /** With replayId: the original job's id, whose marks in fabric the replayed job recognises as its own (workers/action-mark.ts). */
+  replayOf: z.string().optional(),
 });
 
 export const cancelPayloadSchema = z.object({ refnum: z.string(), retailopsOrderId: z.string().nullable() });

@@ -10,6 +10,7 @@ import { BURST_PRIORITY, BurstMeter } from './burst-meter.js';
 import type { InventoryChunk } from '../inventory/split-push.js';
 import { InventoryPushTracker } from '../inventory/push-tracker.js';
 import { noteJob } from '../archive/webhook-archive.js';
+import { activeTracing } from '../telemetry/tracing.js';
 import { JOB_KINDS, QUEUE_NAMES, jobCalls, jobDisplayName, jobIdFor, jobLane, orderRefnums, queueOf, syncJob, type JobData, type JobKind, type JobMeta, type JobPayload, type QueueName } from './contract.js';
 
 export function defaultJobOptions(config: Config): DefaultJobOptions {
@@ -25,6 +26,13 @@ export function defaultJobOptions(config: Config): DefaultJobOptions {
 /** An add whose job already existed (a redelivered webhook within DEDUP_WINDOW_SECONDS): nothing new was queued. */
 export interface DeduplicatedAdd {
   readonly queue: QueueName;
+}
+
+/** What an add did: the job's queue and id, and whether that job already existed (nothing new was queued). */
+export interface AddedJob {
+  readonly queue: QueueName;
+  readonly jobId: string;
+  readonly deduplicated: boolean;
 }
 
 export type DeduplicatedListener = (add: DeduplicatedAdd) => void;
@@ -53,6 +61,8 @@ export class JobQueues {
           defaultJobOptions: defaultJobOptions(config),
           // The ingress must fail fast when RedisClient is away: never wait for a reconnect inside a request.
           skipWaitingForReady: true,
+          // A producer span per add, whose context the job carries to the worker (undefined: tracing is off).
+          telemetry: activeTracing()?.bullmq,
         });
         // The connection's owner logs outages (shared/redis.ts); without a listener BullMQ prints each error.
         queue.on('error', (error) => logger.debug({ err: error, queue: name }, 'queue error'));
@@ -77,12 +87,12 @@ export class JobQueues {
    * then, for an action on one order, appends it to that order's lane (shared/order-lanes.ts). Both happen before
    * the caller answers 200; a failure of either is a 503 and RetailOPS' retry repeats both harmlessly. The payload
    * is not validated again here: its type is the contract, and the worker parses what it takes from Redis.
+   * `wanted` replaces the deterministic id (`ops replay` enqueues an archived action again under a fresh one).
    */
-  async add<K extends JobKind>(kind: K, meta: JobMeta, payload: JobPayload<K>): Promise<void> {
+  async add<K extends JobKind>(kind: K, meta: JobMeta, payload: JobPayload<K>, wanted = jobIdFor(kind, meta.clientId, meta.channelId, payload)): Promise<AddedJob> {
     const name = queueOf(kind);
     const queue = this.queue(name);
     const data: JobData<K> = { kind, meta, payload };
-    const wanted = jobIdFor(kind, meta.clientId, meta.channelId, payload);
     const job = await queue.add(jobDisplayName(kind, meta, payload), data, { jobId: wanted, ...this.#burstOptions(meta, jobCalls(kind, payload)) });
     const jobId = job.id ?? wanted;
     // BullMQ answers a duplicate id with a Job built locally, as for a new one; only the stored creation time tells
@@ -92,13 +102,15 @@ export class JobQueues {
       this.#redis.hget(queue.toKey(jobId), 'timestamp'),
       lane !== null ? this.#lanes.join(lane, { queue: name, jobId }) : undefined,
       // The request's webhook archive entry (shared/archive/webhook-archive.ts), in this same round trip.
-      noteJob(meta, jobId, orderRefnums(kind, payload), payload),
+      noteJob(meta, jobId, kind, orderRefnums(kind, payload), payload),
     ]);
-    if (stored !== null && stored !== String(job.timestamp)) {
+    const deduplicated = stored !== null && stored !== String(job.timestamp);
+    if (deduplicated) {
       // reqId as on the request's own lines: the webhook, its answer and the job it was folded into line up.
       this.#logger.info({ reqId: meta.requestId, jobId, queue: name, kind, deduplicated: true }, 'webhook deduplicated: its job already exists');
       for (const listener of this.#deduplicatedListeners) listener({ queue: name });
     }
+    return { queue: name, jobId, deduplicated };
   }
 
   /**
@@ -120,7 +132,7 @@ export class JobQueues {
     await this.#pushes.start(pushId, jobs.length, { clientId: meta.clientId, channelId: meta.channelId, bindingKey: meta.bindingKey, receivedAt: meta.receivedAt });
     await queue.addBulk(jobs.map(({ name, data, opts }) => ({ name, data, opts })));
     // The webhook archive keeps the job ids, not the writes (a whole catalogue).
-    for (const job of jobs) void noteJob(meta, job.opts.jobId, [], undefined);
+    for (const job of jobs) void noteJob(meta, job.opts.jobId, 'inventory.push', [], undefined);
     await this.#lanes.joinAll(jobs.map((job) => [{ family: 'inventory', bindingKey: meta.bindingKey, id: job.lane }, { queue: 'inventory', jobId: job.opts.jobId }]));
     return pushId;
   }

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { inject } from 'vitest';
 import { EventStore } from '../../shared/events/store.js';
 import { InboxStore } from '../../shared/inbox/store.js';
+import { JobQueues } from '../../shared/jobs/producer.js';
 import { runCli } from '../../scripts/ops/cli.js';
 import { bufferOutput, type OpsDeps } from '../../scripts/ops/lib/core.js';
 import { postJson } from '../harness/http.js';
@@ -33,10 +34,17 @@ export interface OpsRun {
   json<T = Record<string, unknown>>(): T;
 }
 
-/** One CLI invocation in this process, on the stack's connections. */
+/** One CLI invocation in this process, on the stack's connections (and a producer on them, made if it is used). */
 export async function ops(stack: Stack, argv: readonly string[], overrides: Partial<OpsDeps> = {}): Promise<OpsRun> {
   const output = bufferOutput();
-  const code = await runCli(argv, { env: {}, output, deps: depsOf(stack, overrides) });
+  let jobs: JobQueues | null = null;
+  const producer = (): JobQueues => (jobs ??= new JobQueues(stack.redis, stack.config, pino({ level: 'silent' })));
+  let code: number;
+  try {
+    code = await runCli(argv, { env: {}, output, deps: depsOf(stack, { jobs: producer, ...overrides }) });
+  } finally {
+    await (jobs as JobQueues | null)?.close();
+  }
   return { code, stdout: output.stdout.join('\n'), stderr: output.stderr.join('\n'), json: <T>() => output.json<T>() };
 }
 

@@ -180,6 +180,18 @@ describe('shared/config', () => {
     });
   });
 
+  describe('OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_SERVICE_NAME', () => {
+    it('tracing is off unless the endpoint is set; the service name defaults to the process (null here)', () => {
+      expect(loadConfig({}).tracing).toBeNull();
+      expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toEqual({ endpoint: 'http://collector:4318', serviceName: null });
+      expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SERVICE_NAME: 'bridge-eu' }).tracing?.serviceName).toBe('bridge-eu');
+    });
+
+    it('rejects an endpoint that is not a URL', () => {
+      expect(configError({ OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-collector:4318' }).message).toContain('OTEL_EXPORTER_OTLP_ENDPOINT: must be an http:// or https:// URL');
+    });
+  });
+
   describe('inventory mapping', () => {
     const real = { ...realFabricEnv, RETAILOPS_AUTH_TOKENS: 'a-long-random-token-0123' };
 

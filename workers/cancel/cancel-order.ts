@@ -49,9 +49,9 @@ function partialCancelWarning(refnum: string, left: ReturnType<typeof linesLeft>
  * lost the answer, or a worker that lost the job while its call was on the way), or the bridge's cancel reason and
  * source on a line (an earlier cancel webhook of other content, e.g. the seed and the v1 form of one cancel).
  */
-function cancelledByRetailops(order: FabricOrder, jobId: string): boolean {
+function cancelledByRetailops(order: FabricOrder, jobId: string, meta: JobMeta): boolean {
   return (
-    hasActionMark(order, jobId) ||
+    hasActionMark(order, jobId, meta) ||
     order.items.some((item) => item.cancellations.some((entry) => entry.reasonCode === CANCEL_REASON && entry.source === SOURCE))
   );
 }
@@ -63,7 +63,7 @@ function cancelledByRetailops(order: FabricOrder, jobId: string): boolean {
  */
 async function nothingOpen(order: FabricOrder, refnum: string, { events, meta, jobId }: Pick<HandlerContext, 'events' | 'meta' | 'jobId'>): Promise<HandlerResult> {
   if (order.statusCode === 'ORDER_CANCELLED') return { outcome: 'already-cancelled' };
-  if (cancelledByRetailops(order, jobId)) {
+  if (cancelledByRetailops(order, jobId, meta)) {
     const left = linesLeft(order);
     if (left.length > 0) await events.add({ clientId: meta.clientId, channelId: meta.channelId }, partialCancelWarning(refnum, left, meta));
     return { outcome: 'already-cancelled' };

@@ -13,9 +13,9 @@ export const UPDATE_REASON = 'RETAILOPS_UPDATE';
  * what fabric cannot do, nothing is changed and the event names every such sku. An order that already shows this
  * job's cancel is done: planning again could misread a later change made in fabric as this job's to undo.
  */
-export const updateOrder: JobHandler<'update'> = async (payload, { fabric, call, jobId }) => {
+export const updateOrder: JobHandler<'update'> = async (payload, { fabric, call, jobId, meta }) => {
   const order = await requireOrder(fabric, payload.refnum, call);
-  if (hasActionMark(order, jobId)) return { outcome: 'already-applied' };
+  if (hasActionMark(order, jobId, meta)) return { outcome: 'already-applied' };
   const plan = planUpdate(payload.lineItems, order);
   if (plan.rejected.length > 0) {
     throw new ActionRejectedError(

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { EventStore } from '../../../shared/events/store.js';
 import type { InboxStore } from '../../../shared/inbox/store.js';
 import type { QueueName } from '../../../shared/jobs/contract.js';
+import type { JobQueues } from '../../../shared/jobs/producer.js';
 import type { RedisClient } from '../../../shared/redis.js';
 
 /** Exit codes of every command. */
@@ -82,4 +83,9 @@ export interface OpsDeps {
   readonly now?: () => number;
   /** AUDIT_RETENTION_DAYS: how long the audit stream keeps an entry (default 365; 0: for ever). */
   readonly auditRetentionDays?: number;
+  /**
+   * The producer the ingress enqueues with (lanes, burst priority, the configured retry policy), made on first use:
+   * only `replay` adds jobs. Absent where the CLI has no configuration to build it from.
+   */
+  readonly jobs?: () => Pick<JobQueues, 'add'>;
 }

@@ -6,6 +6,7 @@ import { InboxStore } from '../../../shared/inbox/store.js';
 import { buildLoggerOptions } from '../../../shared/logger.js';
 import { closeRedis, createRedis, redisUrlForLog } from '../../../shared/redis.js';
 import { QUEUE_NAMES, type QueueName } from '../../../shared/jobs/contract.js';
+import { JobQueues } from '../../../shared/jobs/producer.js';
 import { OpsError, type OpsDeps, type QueueMap } from './core.js';
 
 export interface OpenDeps extends OpsDeps {
@@ -44,6 +45,7 @@ export async function openDeps(config: Config, redisUrl: string, unreachableHint
   // Every pending event of a scope at once: there are at most maxPending of them.
   const events = new EventStore(redis, { prefix: config.queuePrefix, maxPending: config.events.maxPending, perResponse: config.events.maxPending }, logger);
   const inbox = new InboxStore(redis, config.queuePrefix);
+  let jobs: JobQueues | null = null;
   return {
     queues: queues satisfies QueueMap,
     events,
@@ -52,8 +54,10 @@ export async function openDeps(config: Config, redisUrl: string, unreachableHint
     prefix: config.queuePrefix,
     bindings: config.channels.map((binding) => binding.key),
     auditRetentionDays: config.auditRetentionDays,
+    jobs: () => (jobs ??= new JobQueues(redis, config, logger)),
     close: async () => {
       await Promise.all(Object.values(queues).map((queue) => queue.close().catch(() => undefined)));
+      await jobs?.close().catch(() => undefined);
       await closeRedis(redis);
     },
   };
