@@ -12,8 +12,9 @@ import { ROOT, compileServices } from './lib/services.js';
 import { memory } from './memory.js';
 import { orderFetch } from './order-fetch.js';
 import { pipeline } from './pipeline.js';
+import { scaling } from './scaling.js';
 
-const BENCHMARKS: readonly Benchmark[] = [ingressAck, pipeline, latencyBound, orderFetch, memory, inventory];
+const BENCHMARKS: readonly Benchmark[] = [ingressAck, pipeline, latencyBound, orderFetch, memory, inventory, scaling];
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; profile: boolean; out: string | undefined } {
   const only: string[] = [];

@@ -79,3 +79,14 @@ export function steadyRate(progress: Progress, total: number): number {
   if (!from || !to || to.t <= from.t) return (total / progress.totalMs) * 1000;
   return ((to.done - from.done) / (to.t - from.t)) * 1000;
 }
+
+/**
+ * Enqueues `count` cancels as the naive ingress makes them (bench/servers/naive-ingress.ts): the webhook body, parsed,
+ * under BullMQ's random ids; job `i` cancels order `refnumOf(i)`.
+ */
+export async function enqueueNaiveCancels(queue: Queue, bodyOf: (refnum: number) => string, count: number, refnumOf: (index: number) => number): Promise<void> {
+  for (let offset = 0; offset < count; offset += 1000) {
+    const size = Math.min(1000, count - offset);
+    await queue.addBulk(Array.from({ length: size }, (_, index) => ({ name: 'cancel', data: JSON.parse(bodyOf(refnumOf(offset + index))) as unknown })));
+  }
+}

@@ -88,3 +88,22 @@ export function cancelArrivals(entries: readonly LedgerEntry[]): Map<string, num
   }
   return arrivals;
 }
+
+/**
+ * fabric's cancels of the orders numbered `first … first + count - 1`: how many orders fabric cancelled (a 2xx
+ * answer), and how many cancel calls it saw for them in all (more than the orders: a retry, or a second cancel).
+ */
+export function cancelsOf(entries: readonly LedgerEntry[], first: number, count: number): { ordersCancelled: number; calls: number; statuses: Record<string, number> } {
+  const cancelled = new Set<string>();
+  const statuses: Record<string, number> = {};
+  let calls = 0;
+  for (const entry of entries) {
+    if (entry.kind !== 'cancel' || entry.orderNumber === null) continue;
+    const number = Number(entry.orderNumber);
+    if (!(number >= first && number < first + count)) continue;
+    calls += 1;
+    statuses[String(entry.status)] = (statuses[String(entry.status)] ?? 0) + 1;
+    if (entry.status >= 200 && entry.status <= 299) cancelled.add(entry.orderNumber);
+  }
+  return { ordersCancelled: cancelled.size, calls, statuses };
+}

@@ -426,3 +426,46 @@ export async function startBareWorker(
   await waitWorkers(redis, options.prefix, options.queue, 1, [child]);
   return child;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The naive bridge (bench/servers/naive-*.ts): the same work as the ingress and worker with none of their guarantees
+
+/** The naive ingress: Fastify's JSON parse and one BullMQ queue.add per webhook, into queue `cancel` of `prefix`. */
+export async function startNaiveIngress(
+  scope: Scope,
+  options: { redisUrl: string; prefix: string; nodeArgs?: readonly string[]; name?: string },
+): Promise<{ url: string; child: Child }> {
+  const child = spawnScopedChild(scope, options.name ?? 'naive ingress', 'bench/servers/naive-ingress.ts', {
+    env: { REDIS_URL: options.redisUrl, QUEUE_PREFIX: options.prefix },
+    stdout: 'pipe',
+    ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+  });
+  const ready = await readyLine<{ url: string }>(child);
+  return { url: ready.url, child };
+}
+
+/** `processes` naive workers on queue `cancel` of `prefix`, each at `concurrency`, calling the sandbox as fabric. */
+export async function startNaiveWorkers(
+  scope: Scope,
+  redis: BenchRedis,
+  options: { prefix: string; sandboxUrl: string; processes: number; concurrency: number; nodeArgs?: readonly string[] },
+): Promise<Child[]> {
+  const env = { REDIS_URL: redis.url, QUEUE_PREFIX: options.prefix, NAIVE_CONCURRENCY: String(options.concurrency), ...fabricEnv(options.sandboxUrl) };
+  const workers = Array.from({ length: options.processes }, (_, index) =>
+    spawnScopedChild(scope, `naive worker ${index + 1}`, 'bench/servers/naive-worker.ts', {
+      env,
+      stdout: 'pipe',
+      ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+    }),
+  );
+  for (const worker of workers) await readyLine<unknown>(worker);
+  await waitWorkers(redis, options.prefix, 'cancel', options.processes, workers);
+  return workers;
+}
+
+/** redis-server's own CPU seconds (INFO cpu: user + sys of the main process), as an operator reads it on any Redis. */
+export async function redisCpuSeconds(redis: BenchRedis): Promise<number> {
+  const info = await redis.client.info('cpu');
+  const field = (name: string): number => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}

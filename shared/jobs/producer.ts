@@ -1,6 +1,6 @@
 // The BullMQ queues, created once per process on a connection its owner closes. `add` is the only way jobs are
 // made, so every job gets the same retry and retention policy.
-import { Queue, type DefaultJobOptions } from 'bullmq';
+import { Job, Queue, SpanKind, trace, type DefaultJobOptions, type JobsOptions } from 'bullmq';
 import type { RedisClient } from '../redis.js';
 import type { Logger } from '../logger.js';
 import type { Config } from '../config.js';
@@ -46,9 +46,11 @@ export class JobQueues {
   readonly #redis: RedisClient;
   readonly #logger: Logger;
   readonly #deduplicatedListeners: DeduplicatedListener[] = [];
+  readonly #jobOptions: DefaultJobOptions;
 
   constructor(connection: RedisClient, config: Config, logger: Logger) {
     this.#redis = connection;
+    this.#jobOptions = defaultJobOptions(config);
     this.#logger = logger;
     this.#lanes = new OrderLanes(connection, config.queuePrefix);
     this.#bursts = new BurstMeter(config.tenantBurst.calls, config.tenantBurst.windowMs);
@@ -58,7 +60,7 @@ export class JobQueues {
         const queue = new Queue(name, {
           connection,
           prefix: config.queuePrefix,
-          defaultJobOptions: defaultJobOptions(config),
+          defaultJobOptions: this.#jobOptions,
           // The ingress must fail fast when RedisClient is away: never wait for a reconnect inside a request.
           skipWaitingForReady: true,
           // A producer span per add, whose context the job carries to the worker (undefined: tracing is off).
@@ -88,29 +90,40 @@ export class JobQueues {
    * the caller answers 200; a failure of either is a 503 and RetailOPS' retry repeats both harmlessly. The payload
    * is not validated again here: its type is the contract, and the worker parses what it takes from Redis.
    * `wanted` replaces the deterministic id (`ops replay` enqueues an archived action again under a fresh one).
+   *
+   * One round trip: BullMQ's add script, then the stored creation time, the lane and the webhook's archive entry are
+   * sent together on the auto-pipelined connection, in that order (the lane never names a job not yet stored), with
+   * whatever else the request sends in the same tick (its pending events' read). Queue.add would wait for the add's
+   * answer before the rest could be sent; Job.addJob queues the script at once, as BullMQ's own addBulk does.
    */
   async add<K extends JobKind>(kind: K, meta: JobMeta, payload: JobPayload<K>, wanted = jobIdFor(kind, meta.clientId, meta.channelId, payload)): Promise<AddedJob> {
     const name = queueOf(kind);
     const queue = this.queue(name);
     const data: JobData<K> = { kind, meta, payload };
-    const job = await queue.add(jobDisplayName(kind, meta, payload), data, { jobId: wanted, ...this.#burstOptions(meta, jobCalls(kind, payload)) });
-    const jobId = job.id ?? wanted;
-    // BullMQ answers a duplicate id with a Job built locally, as for a new one; only the stored creation time tells
-    // them apart (ours is this call's Date.now()). Two identical webhooks in the same millisecond both read as new.
+    const displayName = jobDisplayName(kind, meta, payload);
     const lane = jobLane(kind, meta.bindingKey, payload);
-    const [stored] = await Promise.all([
-      this.#redis.hget(queue.toKey(jobId), 'timestamp'),
-      lane !== null ? this.#lanes.join(lane, { queue: name, jobId }) : undefined,
-      // The request's webhook archive entry (shared/archive/webhook-archive.ts), in this same round trip.
-      noteJob(meta, jobId, kind, orderRefnums(kind, payload), payload),
-    ]);
-    const deduplicated = stored !== null && stored !== String(job.timestamp);
-    if (deduplicated) {
-      // reqId as on the request's own lines: the webhook, its answer and the job it was folded into line up.
-      this.#logger.info({ reqId: meta.requestId, jobId, queue: name, kind, deduplicated: true }, 'webhook deduplicated: its job already exists');
-      for (const listener of this.#deduplicatedListeners) listener({ queue: name });
-    }
-    return { queue: name, jobId, deduplicated };
+    const options: JobsOptions = { ...this.#jobOptions, jobId: wanted, ...this.#burstOptions(meta, jobCalls(kind, payload)) };
+    // As Queue.add does: a producer span when tracing is on, whose context the job carries to its worker.
+    return trace(queue.opts.telemetry, SpanKind.PRODUCER, name, 'add', `${name}.${displayName}`, async (_span, propagation) => {
+      const client = await queue.getBackend().client;
+      const job = new Job(queue, displayName, data, propagation ? { ...options, telemetry: { metadata: propagation } } : options, wanted);
+      const [, stored] = await Promise.all([
+        job.addJob(client),
+        this.#redis.hget(queue.toKey(wanted), 'timestamp'),
+        lane !== null ? this.#lanes.join(lane, { queue: name, jobId: wanted }) : undefined,
+        // The request's webhook archive entry (shared/archive/webhook-archive.ts).
+        noteJob(meta, wanted, kind, orderRefnums(kind, payload), payload),
+      ]);
+      // A duplicate id adds nothing (the script answers the existing id): only the stored creation time, not this
+      // call's, tells it apart. Two identical webhooks in the same millisecond both read as new.
+      const deduplicated = stored !== null && stored !== String(job.timestamp);
+      if (deduplicated) {
+        // reqId as on the request's own lines: the webhook, its answer and the job it was folded into line up.
+        this.#logger.info({ reqId: meta.requestId, jobId: wanted, queue: name, kind, deduplicated: true }, 'webhook deduplicated: its job already exists');
+        for (const listener of this.#deduplicatedListeners) listener({ queue: name });
+      }
+      return { queue: name, jobId: wanted, deduplicated };
+    });
   }
 
   /**
