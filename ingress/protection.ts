@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -19,7 +19,7 @@ export function rateLimitKey(request: FastifyRequest): string {
   const client = field(payload, 'headers', 'client_id') ?? field(payload, 'client_id');
   if (typeof client === 'string' || typeof client === 'number') return ingressRateLimitSubject('client', String(client).slice(0, 64));
   const token = bearerToken(request) ?? field(payload, 'headers', 'ticket') ?? field(payload, 'integration_auth_token');
-  if (typeof token === 'string') return ingressRateLimitSubject('token', createHash('sha256').update(token).digest('hex').slice(0, 32));
+  if (typeof token === 'string') return ingressRateLimitSubject('token', hash('sha256', token, 'hex').slice(0, 32));
   return ingressRateLimitSubject('ip', request.ip);
 }
 

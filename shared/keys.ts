@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Cluster, type Redis } from 'ioredis';
 import type { RedisClient } from './redis.js';
 
@@ -212,7 +212,7 @@ export function inventoryPushKeyPattern(prefix: string): string {
 const FABRIC_BUDGET = 'fabric-rate';
 
 export function fabricBudgetKey(prefix: string, tenant: string): string {
-  return `${prefix}:${FABRIC_BUDGET}:${createHash('sha256').update(tenant).digest('hex').slice(0, 16)}`;
+  return `${prefix}:${FABRIC_BUDGET}:${hash('sha256', tenant, 'hex').slice(0, 16)}`;
 }
 
 export function fabricBudgetKeyPattern(prefix: string): string {
@@ -226,7 +226,7 @@ export function fabricBudgetKeyPattern(prefix: string): string {
 const FABRIC_BREAKER = 'fabric-breaker';
 
 export function fabricBreakerKey(prefix: string, tenant: string): string {
-  return `${prefix}:${FABRIC_BREAKER}:${createHash('sha256').update(tenant).digest('hex').slice(0, 16)}`;
+  return `${prefix}:${FABRIC_BREAKER}:${hash('sha256', tenant, 'hex').slice(0, 16)}`;
 }
 
 export function fabricBreakerKeyPattern(prefix: string): string {

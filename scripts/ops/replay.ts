@@ -131,14 +131,14 @@ Examples:
         });
       }
       const report: ReplayReport = { plan, dryRun, outcomes };
-      const code = outcomes.some((outcome) => outcome.result === 'error') ? EXIT.failure : EXIT.ok;
+      const exit = outcomes.some((outcome) => outcome.result === 'error') ? EXIT.failure : EXIT.ok;
       if (json) {
         out.out(JSON.stringify({ ...report, plan: planForOutput(plan) }, null, 2));
-        return code;
+        return exit;
       }
       if (dryRun) out.out('dry run: nothing was enqueued');
       else if (plan.counts.replay > 0) renderOutcomes(report, out);
-      return code;
+      return exit;
     };
   },
 };

@@ -2,7 +2,7 @@
 // into jobs of at most INVENTORY_JOB_SKUS writes. A sku and location always fall in the same lane, and a lane runs
 // its jobs in the order the ingress accepted them (shared/order-lanes.ts), so two pushes of one sku never apply out of
 // order; different lanes run side by side.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { InventoryWrite } from './mapping.js';
 
 export interface InventoryChunk {
@@ -13,7 +13,7 @@ export interface InventoryChunk {
 
 /** The lane of one sku at one location: stable across processes and deploys (a digest, not a JS hash). */
 export function inventoryLaneOf(sku: string, locationNumber: number, lanes: number): string {
-  const digest = createHash('sha1').update(`${locationNumber}\u0000${sku}`).digest();
+  const digest = hash('sha1', `${locationNumber}\u0000${sku}`, 'buffer');
   return String(digest.readUInt32BE(0) % lanes);
 }
 

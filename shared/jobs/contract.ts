@@ -1,7 +1,7 @@
 // The contract between ingress and workers: which job goes on which queue, and the zod schema of its data. Payloads
 // are normalised at ingress (ids as strings, amounts as decimal strings), so workers never see the seeds' type quirks.
 import type { JobsOptions } from 'bullmq';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import type { Lane } from '../order-lanes.js';
 
@@ -246,18 +246,30 @@ function idPart(value: string): string {
  */
 export function jobIdFor(kind: JobKind, clientId: string, channelId: string, payload: unknown): string {
   // The readable prefix may collide ("1-2"/"3" and "1"/"2-3"); the digest covers the exact ids, so the id cannot.
-  const digest = createHash('sha256').update(stableStringify({ kind, clientId, channelId, payload })).digest('hex').slice(0, 32);
+  const digest = hash('sha256', stableStringify({ kind, clientId, channelId, payload }), 'hex').slice(0, 32);
   return `${kind}-${idPart(clientId)}-${idPart(channelId)}-${digest}`;
 }
 
-/** JSON with sorted object keys, so that field order in the webhook does not change the hash. */
+/**
+ * JSON with sorted object keys, so that field order in the webhook does not change the hash. Built by concatenation
+ * (no entry arrays, no sort comparator): it runs for every webhook, and its output must never change, as job ids
+ * are made from it (test/unit/job-contract.test.ts pins both).
+ */
 export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, inner]) => inner !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${stableStringify(inner)}`).join(',')}}`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let index = 0; index < value.length; index += 1) out += (index === 0 ? '' : ',') + (stableStringify(value[index]) ?? '');
+    return `${out}]`;
   }
-  return JSON.stringify(value);
+  const record = value as Record<string, unknown>;
+  // Default sort: UTF-16 code unit order, the order `<` gives strings.
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  for (const key of keys) {
+    const inner = record[key];
+    if (inner === undefined) continue;
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${stableStringify(inner)}`;
+  }
+  return `${out}}`;
 }

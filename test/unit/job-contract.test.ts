@@ -33,6 +33,22 @@ describe('shared/jobs/contract', () => {
       fc.assert(fc.property(fc.jsonValue(), (value) => stableStringify(value) === stableStringify(reversedKeys(value))));
     });
 
+    it('gives what the first implementation gave, for any JSON (property): job ids are made from it', () => {
+      // The implementation job ids were first made with; a change of output would change every job id.
+      const reference = (value: unknown): string => {
+        if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+        if (value !== null && typeof value === 'object') {
+          const entries = Object.entries(value as Record<string, unknown>)
+            .filter(([, inner]) => inner !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+          return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${reference(inner)}`).join(',')}}`;
+        }
+        return JSON.stringify(value);
+      };
+      fc.assert(fc.property(fc.jsonValue(), (value) => stableStringify(value) === reference(value)));
+      fc.assert(fc.property(fc.dictionary(fc.string(), fc.option(fc.jsonValue(), { nil: undefined })), (value) => stableStringify(value) === reference(value)));
+    });
+
     it('round-trips through JSON.parse (property)', () => {
       fc.assert(
         fc.property(fc.jsonValue(), (value) => {
@@ -43,6 +59,13 @@ describe('shared/jobs/contract', () => {
   });
 
   describe('jobIdFor', () => {
+    it('makes the ids it always made (redeliveries across a deploy are still recognised)', () => {
+      expect(jobIdFor('cancel', '497', '21', { refnum: '496', retailopsOrderId: null })).toBe('cancel-497-21-173e325b2777bc7fcda56d7a9726ac00');
+      expect(
+        jobIdFor('update', 'c:1', 'ch 2', { refnum: 'R-1', lineItems: [{ sku: 'A', quantity: 0, removed: true }, { sku: 'é', quantity: 2, removed: false }] }),
+      ).toBe('update-c_1-ch_2-d9b6d2294334ac3e9e94f0d21244b331');
+    });
+
     it('is deterministic', () => {
       expect(jobIdFor('update', '497', '21', payload)).toBe(jobIdFor('update', '497', '21', structuredClone(payload)));
       expect(jobIdFor('update', '497', '21', payload)).toMatch(/^update-497-21-[0-9a-f]{32}$/);

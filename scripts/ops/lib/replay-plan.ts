@@ -2,7 +2,8 @@
 // replay does with it) and its execution through the producer. The command and its output are in ../replay.ts.
 import { randomBytes } from 'node:crypto';
 import { isAccepted, type AcceptedEntry } from '../../../shared/archive/webhook-archive.js';
-import { JOB_KINDS, orderRefnums, queueOf, type JobKind, type JobMeta, type QueueName } from '../../../shared/jobs/contract.js';
+import { JOB_KINDS, orderRefnums, queueOf, type JobKind, type JobMeta, type JobPayload, type QueueName } from '../../../shared/jobs/contract.js';
+import type { JobQueues } from '../../../shared/jobs/producer.js';
 import { cliArchive } from './archive.js';
 import { OpsError, type OpsDeps } from './core.js';
 
@@ -224,15 +225,22 @@ export async function executeReplay(deps: Pick<OpsDeps, 'jobs'>, plan: ReplayPla
       replayOf: action.originalJobId,
     };
     try {
-      // Checked against its kind's schema again (the plan did): the cast only restores what the generic lookup lost.
-      const payload = JOB_KINDS[kind].payload.parse(action.payload);
-      await jobs.add(kind, meta, payload as never, action.replayJobId);
+      await addParsed(jobs, kind, meta, action.payload, action.replayJobId);
       outcomes.push({ archiveId: action.archiveId, replayJobId: action.replayJobId, queue: action.queue, result: 'queued' });
     } catch (error) {
       outcomes.push({ archiveId: action.archiveId, replayJobId: action.replayJobId, queue: action.queue, result: 'error', error: error instanceof Error ? error.message : String(error) });
     }
   }
   return outcomes;
+}
+
+/**
+ * Enqueues an archived payload once it has passed its kind's schema again (the plan checked it too). The cast only
+ * restores the link between `kind` and its payload type that indexing JOB_KINDS by a type parameter loses.
+ */
+function addParsed<K extends JobKind>(jobs: Pick<JobQueues, 'add'>, kind: K, meta: JobMeta, archived: unknown, jobId: string): Promise<unknown> {
+  const payload = JOB_KINDS[kind].payload.parse(archived) as JobPayload<K>;
+  return jobs.add(kind, meta, payload, jobId);
 }
 
 /** The plan as printed: without the payloads (customer data stays in the archive, out of terminals and tickets). */
