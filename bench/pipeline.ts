@@ -2,7 +2,7 @@
 // against the sandbox (no latency; every order exists and is open, so each action is a GET and a cancel), for two
 // bridges in the same run on the same Redis, sandbox, load and concurrency:
 //   the real one   ingress/main.ts + workers/main.ts
-//   the naive one  bench/servers/naive-ingress.ts + naive-worker.ts: parse, queue.add; GET, cancel; nothing else
+//   the naive one  bench/servers/bare-http.ts (`add` mode) + naive-worker.ts: parse, queue.add; GET, cancel; nothing else
 // The naive bridge is the baseline the targets are stated against. A bare BullMQ worker with a no-op processor,
 // draining N jobs, is kept beside them as the ceiling (context only: it does no I/O). fabric's ledger confirms that
 // every order of both runs was cancelled exactly as the jobs claim.

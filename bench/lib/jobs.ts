@@ -81,7 +81,7 @@ export function steadyRate(progress: Progress, total: number): number {
 }
 
 /**
- * Enqueues `count` cancels as the naive ingress makes them (bench/servers/naive-ingress.ts): the webhook body, parsed,
+ * Enqueues `count` cancels as the naive ingress makes them (bench/servers/bare-http.ts, `add` mode): the webhook body, parsed,
  * under BullMQ's random ids; job `i` cancels order `refnumOf(i)`.
  */
 export async function enqueueNaiveCancels(queue: Queue, bodyOf: (refnum: number) => string, count: number, refnumOf: (index: number) => number): Promise<void> {

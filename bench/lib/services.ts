@@ -430,18 +430,12 @@ export async function startBareWorker(
 // ---------------------------------------------------------------------------------------------------------------
 // The naive bridge (bench/servers/naive-*.ts): the same work as the ingress and worker with none of their guarantees
 
-/** The naive ingress: Fastify's JSON parse and one BullMQ queue.add per webhook, into queue `cancel` of `prefix`. */
-export async function startNaiveIngress(
-  scope: Scope,
-  options: { redisUrl: string; prefix: string; nodeArgs?: readonly string[]; name?: string },
-): Promise<{ url: string; child: Child }> {
-  const child = spawnScopedChild(scope, options.name ?? 'naive ingress', 'bench/servers/naive-ingress.ts', {
-    env: { REDIS_URL: options.redisUrl, QUEUE_PREFIX: options.prefix },
-    stdout: 'pipe',
-    ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
-  });
-  const ready = await readyLine<{ url: string }>(child);
-  return { url: ready.url, child };
+/**
+ * The naive ingress: Fastify's JSON parse and one BullMQ queue.add per webhook, into queue `cancel` of `prefix`: the
+ * ingress-ack baseline's `add` route (bench/servers/bare-http.ts), which is exactly that.
+ */
+export function startNaiveIngress(scope: Scope, options: { redisUrl: string; prefix: string; nodeArgs?: readonly string[] }): Promise<{ url: string; child: Child }> {
+  return startBareHttp(scope, 'add', options);
 }
 
 /** `processes` naive workers on queue `cancel` of `prefix`, each at `concurrency`, calling the sandbox as fabric. */

@@ -1,5 +1,5 @@
 // The naive bridge's worker (the baseline of bench/pipeline.ts, bench/latency-bound.ts and bench/scaling.ts): a
-// BullMQ Worker that takes the webhook body naive-ingress.ts enqueued, reads the order from fabric and posts the
+// BullMQ Worker that takes the webhook body the naive ingress (bench/servers/bare-http.ts, `add` mode) enqueued, reads the order from fabric and posts the
 // cancel, with the HTTP client the real fabric client uses (undici's `request` on one keep-alive Agent, as
 // shared/fabric/http.ts) and the same fabric credentials. No validation, dedup, lanes, call budget, circuit breaker,
 // events, metrics or logging. Still correct: a job whose cancel fabric did not take fails (BullMQ counts it), and the
