@@ -114,16 +114,16 @@ describe('tenant fairness', () => {
     const loadedMs = await timeB(loadedB);
     expect(loadedMs, `B took ${loadedMs} ms with A's backlog, ${quietMs} ms on a quiet system`).toBeLessThanOrEqual(quietMs + BOUND_MS);
 
-    // A drains at its budget: never more than 20 of its calls a second, counted over any 5 s (100 calls, three more:
-    // the limiter spaces the calls' starts, while the sandbox notes each as it answers, and on two loaded cores an
-    // answer can be 150 ms late, which a one-second window would read as a burst), and 10 cancels/s, not much less,
-    // over the stretch. The budget is on calls: a cancel's read and its cancel take separate slots, so cancels alone
+    // A drains at its budget: over any 5 s, at most 1.1× its 20 calls a second (the tolerance the budget benchmark
+    // holds the limiter to, bench/latency-bound.ts: the limiter spaces the calls' starts, the sandbox notes each as
+    // it answers, and on two loaded cores answers come late or bunch; one-second windows read that as bursts), and
+    // 10 cancels/s, not much less, over the stretch. The budget is on calls: a cancel's read and its cancel take separate slots, so cancels alone
     // may bunch for a moment (a job given back for a later admission slot and run late).
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     const calls = await stack.sandbox.calls();
     const ofA = (path: string) => ordersA.some((order) => path.endsWith(`/order-number/${order}`) || path.includes(`/order-number/${order}/`));
     const callTimes = (await stack.sandbox.contractExchanges()).filter((exchange) => ofA(exchange.path)).map((exchange) => Date.parse(exchange.at)).sort((a, b) => a - b);
-    const window = { ms: 5000, calls: 5 * BUDGET + 3 };
+    const window = { ms: 5000, calls: Math.floor(5 * BUDGET * 1.1) };
     expect(callTimes.length).toBeGreaterThan(window.calls);
     for (let first = 0; first + window.calls < callTimes.length; first += 1) {
       expect((callTimes[first + window.calls] ?? 0) - (callTimes[first] ?? 0)).toBeGreaterThanOrEqual(window.ms);
